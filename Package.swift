@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "needle-eval",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "needle-eval", targets: ["needle-eval"]),
+        .library(name: "NeedleEval", targets: ["NeedleEval"]),
+        .library(name: "YOCORuntime", targets: ["YOCORuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        // The engine: knows nothing of needles; the only importer of COpenBLAS.
+        .target(name: "YOCORuntime", dependencies: ["COpenBLAS"]),
+        // Tasks, prompts, scoring, results store; the only importer of CSQLite.
+        .target(name: "NeedleEval", dependencies: ["CSQLite"]),
+        .executableTarget(
+            name: "needle-eval",
+            dependencies: [
+                "NeedleEval", "YOCORuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval"]),
+        .testTarget(
+            name: "YOCORuntimeTests", dependencies: ["YOCORuntime"],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["needle-eval"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

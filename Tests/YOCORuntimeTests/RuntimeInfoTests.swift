@@ -1,0 +1,8 @@
+import XCTest
+@testable import YOCORuntime
+
+final class RuntimeInfoTests: XCTestCase {
+    func testBLASReportsACoreName() {
+        XCTAssertFalse(RuntimeInfo.blasCoreName.isEmpty)
+    }
+}
