@@ -5,10 +5,14 @@ import XCTest
 struct CLIResult { var status: Int32; var stdout: String; var stderr: String }
 
 func needleEvalExecutable() -> URL {
-    // Test bundles live in the same products folder as the executable.
-    var dir = Bundle(for: CLIMarker.self).bundleURL.deletingLastPathComponent()
-    if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
-    return dir.appendingPathComponent("needle-eval")
+    // The executable is built into the same products folder as the test bundle; on Linux the
+    // bundle URL is that folder itself, on macOS the .xctest inside it.
+    let bundle = Bundle(for: CLIMarker.self).bundleURL
+    for dir in [bundle, bundle.deletingLastPathComponent()] {
+        let candidate = dir.appendingPathComponent("needle-eval")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    return bundle.deletingLastPathComponent().appendingPathComponent("needle-eval")
 }
 
 final class CLIMarker {}
