@@ -8,7 +8,7 @@ public protocol PromptTokenizer: Sendable {
     /// A stable name recorded with results (e.g. "bytes").
     var name: String { get }
     /// Tokens the model puts before every prompt (BOS); counted in the prompt length.
-    var prefixTokenCount: Int { get }
+    var prefixTokens: [Int32] { get }
     /// Token ids of `text`, no BOS.
     func encode(_ text: String) -> [Int32]
     /// Text of `tokens` (the inverse of `encode` on whole strings).

@@ -1,0 +1,116 @@
+/// Builds needle-in-a-haystack prompts of exactly L tokens of the model's tokenizer.
+///
+/// Layout: prefix (BOS) · preamble · haystack region · first question. The region is haystack
+/// filler with every needle inserted between sentences: the queried needle starts at `depth`% of
+/// the filler, moved back to a sentence start (0 = first thing after the preamble, 100 = right
+/// before the question); the other needles (distractors, further values of a multi-value key)
+/// go to random sentence starts. Everything random comes from (seed, length, depth, trial).
+public final class PromptBuilder {
+    public let spec: TaskSpec
+    public let tokenizer: any PromptTokenizer
+    public let seed: UInt64
+    private let haystack: HaystackTokens
+
+    public init(spec: TaskSpec, tokenizer: any PromptTokenizer, seed: UInt64? = nil) throws {
+        self.spec = spec
+        self.tokenizer = tokenizer
+        self.seed = seed ?? spec.seed
+        let source = try HaystackTokens.source(for: spec.haystack, seed: self.seed, specFile: spec.file)
+        haystack = HaystackTokens(source: source, tokenizer: tokenizer)
+    }
+
+    /// The fewest tokens any prompt of this task can have (long keys/values vary, so this is the
+    /// bound for the longest draw seen in one sample, plus a margin of one token per needle).
+    public func build(length: Int, depth: Int, trial: Int) throws -> BuiltPrompt {
+        precondition((0...100).contains(depth), "depth is validated by the caller")
+        var rng = SeededRandom(seed: seed, length: length, depth: depth, trial: trial)
+        let prefix = tokenizer.prefixTokens
+        let preamble = tokenizer.encode(spec.preamble)
+
+        // Keys, and which of them are asked (in asking order).
+        let keys = KeyPool.draw(spec.keys, count: spec.needles, rng: &rng)
+        var askOrder = Array(keys.indices)
+        shuffle(&askOrder, &rng)
+        askOrder = Array(askOrder.prefix(spec.queries))
+        let questions = askOrder.map { tokenizer.encode(fill(spec.question, key: keys[$0], value: nil)) }
+
+        let fixed = prefix.count + preamble.count + questions[0].count
+        let region = length - fixed
+        haystack.ensure(max(region, 0))
+
+        // Values: distinct and absent from any haystack text this prompt can contain.
+        let flat = try ValuePool.draw(spec.values, count: spec.needles * spec.valuesPerKey, rng: &rng) {
+            !self.haystack.contains(self.tokenizer.encode($0), within: max(region, 0))
+        }
+        // needle i of key k: (key index, value); the queried one first.
+        var needles: [(key: Int, value: String, tokens: [Int32])] = []
+        let primary = askOrder[0]
+        for k in [primary] + keys.indices.filter({ $0 != primary }) {
+            for v in 0..<spec.valuesPerKey {
+                let value = flat[k * spec.valuesPerKey + v]
+                needles.append((k, value, tokenizer.encode(fill(spec.needle, key: keys[k], value: value))))
+            }
+        }
+        let needleTokens = needles.reduce(0) { $0 + $1.tokens.count }
+        let filler = region - needleTokens
+        guard filler >= 0 else {
+            throw PromptError.tooShort(length: length, minimum: fixed + needleTokens, task: spec.name)
+        }
+
+        // Insertion points in filler coordinates: the primary at the depth, the rest random.
+        var points = [Int](repeating: 0, count: needles.count)
+        points[0] = snap(depth == 100 ? filler : depth * filler / 100, filler: filler)
+        for i in 1..<needles.count { points[i] = snap(rng.below(filler + 1), filler: filler) }
+        let order = needles.indices.sorted { (points[$0], $0) < (points[$1], $1) }
+
+        var tokens: [Int32] = []
+        tokens.reserveCapacity(length)
+        tokens += prefix
+        tokens += preamble
+        let regionStart = tokens.count
+        var placed = [PlacedNeedle?](repeating: nil, count: needles.count)
+        var cursor = 0
+        haystack.tokens.withUnsafeBufferPointer { hay in
+            for i in order {
+                tokens.append(contentsOf: hay[cursor..<points[i]])
+                cursor = points[i]
+                placed[i] = PlacedNeedle(key: keys[needles[i].key], value: needles[i].value, tokenOffset: tokens.count)
+                tokens += needles[i].tokens
+            }
+            tokens.append(contentsOf: hay[cursor..<filler])
+        }
+        tokens += questions[0]
+        precondition(tokens.count == length, "prompt assembly must give exactly the requested length")
+
+        let all = placed.map { $0! }
+        let queries = askOrder.enumerated().map { (q, k) -> PromptQuery in
+            let values = all.filter { $0.key == keys[k] }.sorted { $0.tokenOffset < $1.tokenOffset }.map(\.value)
+            return PromptQuery(key: keys[k], questionTokens: questions[q], expected: values)
+        }
+        return BuiltPrompt(
+            length: length, depth: depth, trial: trial, tokens: tokens,
+            needles: all.sorted { $0.tokenOffset < $1.tokenOffset }, queries: queries,
+            needleTokenOffset: all[0].tokenOffset, regionStart: regionStart, regionLength: region)
+    }
+
+    /// The haystack tokens this builder uses (a prefix of them forms every prompt's filler).
+    public var haystackTokens: HaystackTokens { haystack }
+
+    /// Moves a filler offset back to a sentence start; the filler's end is a boundary too.
+    private func snap(_ offset: Int, filler: Int) -> Int {
+        offset >= filler ? filler : haystack.sentenceStart(atOrBefore: offset)
+    }
+
+    private func fill(_ template: String, key: String, value: String?) -> String {
+        var s = template.replacingOccurrences(of: "{key}", with: key)
+        if let value { s = s.replacingOccurrences(of: "{value}", with: value) }
+        return s
+    }
+
+    private func shuffle(_ items: inout [Int], _ rng: inout SeededRandom) {
+        guard items.count > 1 else { return }
+        for i in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(i, rng.below(i + 1)) }
+    }
+}
+
+import Foundation

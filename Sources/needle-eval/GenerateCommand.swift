@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import NeedleEval
+
+/// `needle-eval generate`: writes the prompts of a grid as JSONL, for any runtime to answer.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write the prompts of a task grid as JSON lines (one prompt per line).")
+
+    @OptionGroup var grid: GridOptions
+
+    @Option(help: "Model directory whose tokenizer.json measures the prompts (default: byte-level).")
+    var tokenizer: String?
+
+    @Option(help: "Output file (.jsonl); written atomically.")
+    var out: String
+
+    func run() throws {
+        let spec = try grid.loadTask()
+        let tok = try loadPromptTokenizer(modelDirectory: tokenizer)
+        let plan = grid.plan(for: spec)
+        let builder = try PromptBuilder(spec: spec, tokenizer: tok)
+        let writer = try AtomicFileWriter(url: URL(fileURLWithPath: out))
+        let start = Date()
+        for cell in plan.cells {
+            let prompt = try builder.build(length: cell.length, depth: cell.depth, trial: cell.trial)
+            try writer.write(prompt.jsonLine(task: spec.name, tokenizer: tok) + "\n")
+        }
+        try writer.commit()
+        let seconds = Date().timeIntervalSince(start)
+        FileHandle.standardError.write(
+            "wrote \(plan.count) prompts to \(out) in \(String(format: "%.2f", seconds)) s\n".data(using: .utf8)!)
+    }
+}
