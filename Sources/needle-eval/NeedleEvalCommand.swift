@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import NeedleEval
 
 @main
 struct NeedleEvalCommand: ParsableCommand {
@@ -9,4 +11,26 @@ struct NeedleEvalCommand: ParsableCommand {
             GenerateCommand.self,
             CorpusCommand.self,
         ])
+
+    /// Usage errors (a bad flag value, a task file that does not parse) exit with 2, like most
+    /// Unix tools, instead of ArgumentParser's 64; other failures exit with 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure || error is UsageError || error is TaskSpecError {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// An error in what the user asked for (a file or value named on the command line); exits 2.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

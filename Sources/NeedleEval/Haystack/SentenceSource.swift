@@ -51,32 +51,35 @@ public struct FileSentences: SentenceSource {
         return sentences[index]
     }
 
-    /// Splits after ., ! or ? followed by whitespace, and at blank lines; runs of whitespace are
-    /// folded to one space or newline so the haystack reads as prose.
+    /// Splits after ., ! or ? followed by whitespace, and at blank lines (paragraphs). A run of
+    /// whitespace becomes one space, or one newline when it holds a blank line, so files read as
+    /// prose whatever their line wrapping.
     static func split(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
-        var pendingEnd = false
+        var newlines = 0, inWhitespace = false
+        func endWhitespaceRun() {
+            let paragraph = newlines >= 2
+            if paragraph || current.last.map({ ".!?".contains($0) }) == true {
+                result.append(current + (paragraph ? "\n" : " "))
+                current = ""
+            } else {
+                current.append(" ")
+            }
+        }
         for ch in text {
             if ch.isWhitespace {
-                if current.isEmpty { continue }
-                let isNewline = ch.isNewline
-                if pendingEnd || (isNewline && current.hasSuffix("\n")) {
-                    current.append(isNewline ? "\n" : " ")
-                    result.append(current)
-                    current = ""
-                    pendingEnd = false
-                } else if !(current.last?.isWhitespace ?? false) {
-                    current.append(isNewline ? "\n" : " ")
-                } else if isNewline, current.hasSuffix(" ") {
-                    current.removeLast(); current.append("\n")
-                }
+                if !current.isEmpty { inWhitespace = true }
+                if ch.isNewline { newlines += 1 }
                 continue
             }
-            pendingEnd = ch == "." || ch == "!" || ch == "?"
+            if inWhitespace { endWhitespaceRun() }
+            inWhitespace = false
+            newlines = 0
             current.append(ch)
         }
-        if !current.isEmpty { result.append(current.hasSuffix(" ") ? current : current + " ") }
+        // The end of the text ends a paragraph (files are joined with blank lines).
+        if !current.isEmpty { result.append(current + "\n") }
         return result
     }
 }
