@@ -64,3 +64,17 @@ public struct DatabaseError: Error, CustomStringConvertible, Equatable {
         return DatabaseError(resultCode: code, message: message, sql: sql, path: path)
     }
 }
+
+extension DatabaseError {
+    /// A run id that is not in the file.
+    public static func missingRun(_ runID: Int64, path: String) -> DatabaseError {
+        DatabaseError(resultCode: SQLITE_NOTFOUND, message: "no run with id \(runID)", path: path,
+                      fix: "pass an id listed by `needle-eval runs --db \(path)` (--run)")
+    }
+
+    /// A file with no runs at all, where one was needed.
+    public static func noRuns(path: String) -> DatabaseError {
+        DatabaseError(resultCode: SQLITE_NOTFOUND, message: "no runs in this database", path: path,
+                      fix: "record one first with `needle-eval run --db \(path)`, or pick another file with --db")
+    }
+}

@@ -92,7 +92,7 @@ public final class ResultsStore {
             try statement.bind([status.rawValue,
                                 status == .running ? nil : StoreTimestamp.format(finishedAt), runID])
             try statement.run()
-            guard database.changes == 1 else { throw missingRun(runID) }
+            guard database.changes == 1 else { throw DatabaseError.missingRun(runID, path: path) }
         }
     }
 
@@ -136,7 +136,7 @@ public final class ResultsStore {
                 sql: error.sql, path: path,
                 fix: "resume skips recorded trials (completedCells); do not record a trial twice")
         } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintForeignKey {
-            throw missingRun(trial.runID)
+            throw DatabaseError.missingRun(trial.runID, path: path)
         }
     }
 
@@ -183,10 +183,5 @@ public final class ResultsStore {
         let statement = try database.prepare("INSERT INTO trials (\(TrialRow.columns)) VALUES (\(TrialRow.placeholders))")
         insertTrialStatement = statement
         return statement
-    }
-
-    private func missingRun(_ runID: Int64) -> DatabaseError {
-        DatabaseError(resultCode: SQLITE_NOTFOUND, message: "no run with id \(runID)", path: path,
-                      fix: "list the runs with `needle-eval runs --db \(path)`")
     }
 }
