@@ -45,10 +45,13 @@ public enum HeatmapSVG {
                 let x = left + column * cellWidth
                 let cell = grid.cell(length: length, depth: depth)
                 let fill = cell.map { HeatmapColor.hex($0.accuracy) } ?? "#eeeeee"
-                svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth)\" height=\"\(cellHeight)\" fill=\"\(fill)\" stroke=\"#ffffff\"/>\n"
+                // A tooltip (<title>) gives the counts behind each accuracy.
+                let tip = cell.map { "\($0.correct)/\($0.trials) correct" } ?? "no trials"
+                svg += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth)\" height=\"\(cellHeight)\" fill=\"\(fill)\" stroke=\"#ffffff\">"
+                    + "<title>\(HeatmapGrid.lengthLabel(length)), \(depth)%: \(tip)</title></rect>\n"
                 if let cell {
                     svg += "<text x=\"\(x + cellWidth / 2)\" y=\"\(y + cellHeight / 2 + 4)\" text-anchor=\"middle\" font-size=\"11\">"
-                        + "\(String(format: "%.2f", cell.accuracy))<title>\(cell.correct)/\(cell.trials) correct</title></text>\n"
+                        + "\(String(format: "%.2f", cell.accuracy))</text>\n"
                 }
             }
         }

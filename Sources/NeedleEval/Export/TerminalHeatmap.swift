@@ -3,8 +3,8 @@
 /// without, plain text that a log file or a pipe keeps intact.
 ///
 ///     depth    1K   2K   4K
-///        0%   100   90    ·
-///       50%    80  100  100
+///         0%  100   90    ·
+///        50%   80  100  100
 public enum TerminalHeatmap {
     public static func render(cells: [HeatmapCell], color: Bool) -> String {
         render(HeatmapGrid(cells: cells), color: color)

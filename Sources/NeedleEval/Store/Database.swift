@@ -6,12 +6,15 @@ public final class Database {
     /// The file, as given.
     public let path: String
     let handle: OpaquePointer
+    /// How long lock waits last, in milliseconds.
+    public let busyTimeoutMs: Int32
 
     /// Opens `path`. `readOnly` opens with SQLITE_OPEN_READONLY; otherwise read-write, creating the
     /// file only when `create` is true. A missing file is an error unless created; a file that is
     /// not SQLite is an error here rather than at the first query. Lock waits last `busyTimeoutMs`.
     public init(path: String, readOnly: Bool = false, create: Bool = true, busyTimeoutMs: Int32 = 10_000) throws {
         self.path = path
+        self.busyTimeoutMs = busyTimeoutMs
         if readOnly || !create {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw DatabaseError(
@@ -31,7 +34,12 @@ public final class Database {
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, busyTimeoutMs)
         // Reading the schema fails now, with SQLITE_NOTADB, if the file is not a database.
-        try execute("SELECT count(*) FROM sqlite_master")
+        do {
+            try execute("SELECT count(*) FROM sqlite_master")
+        } catch var error as DatabaseError {
+            error.sql = nil  // our probe, not the user's SQL
+            throw error
+        }
     }
 
     deinit { sqlite3_close_v2(handle) }
@@ -103,6 +111,20 @@ public final class Database {
         } catch {
             if sqlite3_get_autocommit(handle) == 0 { try? exec("ROLLBACK") }
             throw error
+        }
+    }
+
+    /// Runs `body` again while it fails with SQLITE_BUSY, up to the busy timeout. For the few
+    /// operations SQLite fails at once instead of calling its busy handler, such as switching a
+    /// new file to WAL while another process is creating it.
+    public func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(Double(busyTimeoutMs) / 1000)
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where error.primaryCode == SQLITE_BUSY && Date() < deadline {
+                usleep(5_000)
+            }
         }
     }
 

@@ -11,8 +11,8 @@ public struct QueryResult: Equatable, Sendable {
 /// file is opened SQLITE_OPEN_READONLY, `PRAGMA query_only` is on, and every statement is checked
 /// with `sqlite3_stmt_readonly` before any runs, so a script with one write runs nothing.
 public enum ReadOnlyQuery {
-    public static func run(_ sql: String, path: String) throws -> [QueryResult] {
-        let database = try Database(path: path, readOnly: true)
+    public static func run(_ sql: String, path: String, busyTimeoutMs: Int32 = 10_000) throws -> [QueryResult] {
+        let database = try Database(path: path, readOnly: true, busyTimeoutMs: busyTimeoutMs)
         try database.execute("PRAGMA query_only = ON")
         let statements = try database.statements(in: sql) { statement in
             guard statement.isReadOnly else {

@@ -13,6 +13,7 @@ enum ResultsSchema {
         if try checkedVersion(database) == currentVersion { return }
         try database.writeTransaction {
             let found = try checkedVersion(database)
+            if found == 0 { try requireEmpty(database) }
             for version in found..<currentVersion {
                 try database.execute(migrations[version])
                 try database.setUserVersion(version + 1)
@@ -29,6 +30,18 @@ enum ResultsSchema {
                 message: "results schema version \(found) is older than this needle-eval's version \(currentVersion)",
                 path: database.path,
                 fix: "upgrade the file by opening it read-write once, e.g. `needle-eval runs --db \(database.path)`")
+        }
+    }
+
+    /// A version-0 file is only adopted when it has no tables: another program's SQLite file is
+    /// refused, not filled with our tables.
+    private static func requireEmpty(_ database: Database) throws {
+        let statement = try database.prepare("SELECT count(*) FROM sqlite_master")
+        guard try statement.step(), statement.int(at: 0) == 0 else {
+            throw DatabaseError(
+                resultCode: SQLITE_ERROR,
+                message: "this SQLite file has tables but is not a needle-eval results database",
+                path: database.path, fix: "pass a needle-eval results database (or a new file name) with --db")
         }
     }
 

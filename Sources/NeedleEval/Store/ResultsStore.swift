@@ -18,14 +18,16 @@ public final class ResultsStore {
     /// Opens (read-write: creates when `create`, upgrades older schemas) or opens read-only (the
     /// file must exist and be at the current schema version). A file from a newer needle-eval is
     /// refused either way.
-    public init(path: String, readOnly: Bool = false, create: Bool = true) throws {
+    /// `busyTimeoutMs` is how long to wait for another process's lock before failing.
+    public init(path: String, readOnly: Bool = false, create: Bool = true, busyTimeoutMs: Int32 = 10_000) throws {
         self.path = path
-        database = try Database(path: path, readOnly: readOnly, create: create)
+        database = try Database(path: path, readOnly: readOnly, create: create, busyTimeoutMs: busyTimeoutMs)
         try database.execute("PRAGMA foreign_keys = ON")
         if readOnly {
             try ResultsSchema.requireCurrent(database)
         } else {
-            try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            try database.retryingWhileBusy { try database.execute("PRAGMA journal_mode = WAL") }
+            try database.execute("PRAGMA synchronous = NORMAL")
             try ResultsSchema.migrate(database)
         }
     }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Times in the database: ISO 8601 UTC text with milliseconds ("2026-11-28T03:00:00.123Z"), which
 /// sorts as it reads and is what the sqlite3 shell shows. Written by hand: it runs for every trial.
-enum StoreTimestamp {
-    static func format(_ date: Date) -> String {
+public enum StoreTimestamp {
+    public static func format(_ date: Date) -> String {
         let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(millisTotal >= 0 ? millisTotal / 1000 : (millisTotal - 999) / 1000)
         let millis = Int(millisTotal - Int64(seconds) * 1000)
@@ -15,7 +15,7 @@ enum StoreTimestamp {
     }
 
     /// Parses what `format` writes (milliseconds optional); nil for anything else.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let fields = text.split(whereSeparator: { "-T:.Z".contains($0) }).map { Int($0) }
         guard text.hasSuffix("Z"), fields.count == 6 || fields.count == 7,
               fields.allSatisfy({ $0 != nil }) else { return nil }
