@@ -88,7 +88,10 @@ public final class Database {
                     .trimmingCharacters(in: .whitespacesAndNewlines)
                 guard code == SQLITE_OK else {
                     sqlite3_finalize(statement)
-                    throw DatabaseError.from(code, handle: handle, sql: text.isEmpty ? script : text, path: path)
+                    // The tail is not reliable after an error: show the rest of the script.
+                    let rest = String(decoding: buffer[offset...], as: UTF8.self)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                    throw DatabaseError.from(code, handle: handle, sql: rest, path: path)
                 }
                 if let statement { try body(Statement(handle: statement, sql: text, database: self)) }
                 guard consumed > 0 else { break }
