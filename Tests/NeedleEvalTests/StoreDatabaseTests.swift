@@ -97,6 +97,9 @@ final class StoreDatabaseTests: XCTestCase {
         let date = Date(timeIntervalSince1970: 1_800_000_000.125)
         XCTAssertEqual(StoreTimestamp.format(date), "2027-01-15T08:00:00.125Z")
         XCTAssertEqual(StoreTimestamp.parse("2027-01-15T08:00:00.125Z"), date)
+        XCTAssertEqual(StoreTimestamp.parse("2027-01-15T08:00:00Z"), Date(timeIntervalSince1970: 1_800_000_000))
+        XCTAssertEqual(StoreTimestamp.format(Date(timeIntervalSince1970: -0.5)), "1969-12-31T23:59:59.500Z")
         XCTAssertNil(StoreTimestamp.parse("yesterday"))
+        XCTAssertNil(StoreTimestamp.parse("2027-01-15 08:00:00.125Z"))
     }
 }

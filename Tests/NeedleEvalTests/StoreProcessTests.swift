@@ -35,7 +35,7 @@ final class StoreProcessTests: XCTestCase {
         let runID = try ResultsStore(path: path).createRun(sampleRun())
         // Enough trials that no child finishes before its kill: a child records one in well
         // under a millisecond, so the kill lands mid-loop, often mid-transaction.
-        let total = 6000
+        let total = 20_000
         var known = Set<TrialKey>()  // in the file after the previous round
         for round in 0..<5 {
             let child = try ChildWriter(db: path, run: runID, total: total, log: folder.appendingPathComponent("child\(round).err"))

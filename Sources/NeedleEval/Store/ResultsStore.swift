@@ -23,7 +23,8 @@ public final class ResultsStore {
         self.path = path
         database = try Database(path: path, readOnly: readOnly, create: create, busyTimeoutMs: busyTimeoutMs)
         try database.execute("PRAGMA foreign_keys = ON")
-        if readOnly {
+        // SQLite opens a file it may not write (permissions) read-only without failing.
+        if readOnly || database.isReadOnly {
             try ResultsSchema.requireCurrent(database)
         } else {
             try database.retryingWhileBusy { try database.execute("PRAGMA journal_mode = WAL") }

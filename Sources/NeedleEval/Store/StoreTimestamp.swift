@@ -14,21 +14,31 @@ public enum StoreTimestamp {
                       Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
     }
 
-    /// Parses what `format` writes (milliseconds optional); nil for anything else.
+    /// Parses what `format` writes ("YYYY-MM-DDTHH:MM:SS.mmmZ", milliseconds optional); nil for
+    /// anything else. Reads fixed positions: `trials(runID:)` parses two per row.
     public static func parse(_ text: String) -> Date? {
-        let fields = text.split(whereSeparator: { "-T:.Z".contains($0) }).map { Int($0) }
-        guard text.hasSuffix("Z"), fields.count == 6 || fields.count == 7,
-              fields.allSatisfy({ $0 != nil }) else { return nil }
-        let f = fields.map { $0! }
+        let b = Array(text.utf8)
+        guard b.count == 20 || b.count == 24, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+              b.last == UInt8(ascii: "Z"), b.count == 20 || b[19] == UInt8(ascii: ".") else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var value = 0
+            for byte in b[from..<(from + count)] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+              let millis = b.count == 24 ? number(20, 3) : 0 else { return nil }
         var parts = tm()
-        parts.tm_year = Int32(f[0] - 1900)
-        parts.tm_mon = Int32(f[1] - 1)
-        parts.tm_mday = Int32(f[2])
-        parts.tm_hour = Int32(f[3])
-        parts.tm_min = Int32(f[4])
-        parts.tm_sec = Int32(f[5])
-        let seconds = timegm(&parts)
-        let millis = fields.count == 7 ? Double(f[6]) / 1000 : 0
-        return Date(timeIntervalSince1970: Double(seconds) + millis)
+        parts.tm_year = Int32(year - 1900)
+        parts.tm_mon = Int32(month - 1)
+        parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour)
+        parts.tm_min = Int32(minute)
+        parts.tm_sec = Int32(second)
+        return Date(timeIntervalSince1970: Double(timegm(&parts)) + Double(millis) / 1000)
     }
 }
