@@ -10,6 +10,9 @@ struct NeedleEvalCommand: ParsableCommand {
         subcommands: [
             GenerateCommand.self,
             CorpusCommand.self,
+            QueryCommand.self,
+            RunsCommand.self,
+            ExportCommand.self,
         ])
 
     /// Usage errors (a bad flag value, a task file that does not parse) exit with 2, like most

@@ -1,16 +1,3 @@
-/// One cell of a grid: a trial at a length and depth.
-public struct TrialKey: Hashable, Sendable, Comparable {
-    public var length: Int
-    public var depth: Int
-    public var trial: Int
-    public init(length: Int, depth: Int, trial: Int) {
-        self.length = length; self.depth = depth; self.trial = trial
-    }
-    public static func < (a: TrialKey, b: TrialKey) -> Bool {
-        (a.length, a.depth, a.trial) < (b.length, b.depth, b.trial)
-    }
-}
-
 /// The cells of a run: lengths × depths × trials, in the order they are run (shortest length
 /// first, so a user sees results early). Each cell's prompt depends on its key and the seed alone.
 public struct TrialPlan: Sendable, Equatable {
@@ -31,7 +18,5 @@ public struct TrialPlan: Sendable, Equatable {
     public var count: Int { lengths.count * depths.count * trials }
 
     /// Canonical JSON of the grid, recorded with a run and used to match `--resume`.
-    public var json: String {
-        "{\"lengths\":[\(lengths.map(String.init).joined(separator: ","))],\"depths\":[\(depths.map(String.init).joined(separator: ","))],\"trials\":\(trials)}"
-    }
+    public var json: String { RunGrid(lengths: lengths, depths: depths, trials: trials).json }
 }

@@ -53,6 +53,10 @@ public final class AtomicFileWriter {
     }
 
     /// Writes a whole string atomically.
+    public static func write(_ text: String, to path: String) throws {
+        try write(text, to: URL(fileURLWithPath: path))
+    }
+
     public static func write(_ text: String, to url: URL) throws {
         let writer = try AtomicFileWriter(url: url)
         try writer.write(text)

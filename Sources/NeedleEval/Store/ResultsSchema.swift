@@ -1,0 +1,106 @@
+import CSQLite
+
+/// The results schema as ordered migrations: migration i (from 0) takes a file from
+/// `PRAGMA user_version` i to i + 1. Files are never edited in place by hand; add a migration.
+enum ResultsSchema {
+    static let migrations: [String] = [version1, version2]
+
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the file up to `currentVersion` in one write transaction (the version is read again
+    /// inside it, so two processes opening a new file at once migrate it once).
+    static func migrate(_ database: Database) throws {
+        if try checkedVersion(database) == currentVersion { return }
+        try database.writeTransaction {
+            let found = try checkedVersion(database)
+            if found == 0 { try requireEmpty(database) }
+            for version in found..<currentVersion {
+                try database.execute(migrations[version])
+                try database.setUserVersion(version + 1)
+            }
+        }
+    }
+
+    /// For read-only use: the file must already be at `currentVersion`.
+    static func requireCurrent(_ database: Database) throws {
+        let found = try checkedVersion(database)
+        guard found == currentVersion else {
+            throw DatabaseError(
+                resultCode: SQLITE_ERROR,
+                message: "results schema version \(found) is older than this needle-eval's version \(currentVersion)",
+                path: database.path,
+                fix: "upgrade the file by opening it read-write once, e.g. `needle-eval runs --db \(database.path)`")
+        }
+    }
+
+    /// A version-0 file is only adopted when it has no tables: another program's SQLite file is
+    /// refused, not filled with our tables.
+    private static func requireEmpty(_ database: Database) throws {
+        let statement = try database.prepare("SELECT count(*) FROM sqlite_master")
+        guard try statement.step(), statement.int(at: 0) == 0 else {
+            throw DatabaseError(
+                resultCode: SQLITE_ERROR,
+                message: "this SQLite file has tables but is not a needle-eval results database",
+                path: database.path, fix: "pass a needle-eval results database (or a new file name) with --db")
+        }
+    }
+
+    /// The file's version, refusing one written by a newer needle-eval (its schema is unknown here).
+    private static func checkedVersion(_ database: Database) throws -> Int {
+        let found = try database.userVersion()
+        guard found <= currentVersion else {
+            throw DatabaseError(
+                resultCode: SQLITE_ERROR,
+                message: "results schema version \(found) is newer than this needle-eval's version \(currentVersion)",
+                path: database.path,
+                fix: "use the newer needle-eval that wrote this file, or a different file with --db")
+        }
+        return found
+    }
+
+    /// Version 1: runs and their trials.
+    static let version1 = """
+        CREATE TABLE runs (
+            id            INTEGER PRIMARY KEY,
+            model_path    TEXT NOT NULL,
+            model_sha256  TEXT NOT NULL,
+            task_name     TEXT NOT NULL,
+            task_json     TEXT NOT NULL,
+            task_hash     TEXT NOT NULL,
+            grid_json     TEXT NOT NULL,   -- {"depths":[...],"lengths":[...],"trials":N}
+            seed          INTEGER NOT NULL, -- UInt64 bit pattern
+            tool_version  TEXT NOT NULL,
+            host          TEXT NOT NULL,
+            status        TEXT NOT NULL
+                          CHECK (status IN ('running', 'finished', 'interrupted', 'failed')),
+            started_at    TEXT NOT NULL,   -- ISO 8601 UTC, e.g. 2026-11-28T03:00:00.000Z
+            finished_at   TEXT
+        );
+        CREATE TABLE trials (
+            run_id              INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            length              INTEGER NOT NULL CHECK (length > 0),   -- tokens
+            depth               INTEGER NOT NULL CHECK (depth BETWEEN 0 AND 100), -- percent
+            trial               INTEGER NOT NULL CHECK (trial >= 0),  -- index in the cell
+            keys_json           TEXT NOT NULL,
+            expected_json       TEXT NOT NULL,
+            output              TEXT NOT NULL,
+            correct             INTEGER NOT NULL CHECK (correct IN (0, 1)),
+            score               REAL NOT NULL,   -- partial credit in [0, 1]
+            prompt_tokens       INTEGER NOT NULL,
+            needle_token_offset INTEGER NOT NULL,
+            prefill_ms          REAL NOT NULL,
+            decode_ms           REAL NOT NULL,
+            peak_rss_bytes      INTEGER NOT NULL,
+            kv_bytes            INTEGER NOT NULL,
+            started_at          TEXT NOT NULL,
+            finished_at         TEXT NOT NULL,
+            UNIQUE (run_id, length, depth, trial)
+        );
+        """
+
+    /// Version 2: run options (threads, chunk size, ...) and an index for finding a run to resume.
+    static let version2 = """
+        ALTER TABLE runs ADD COLUMN options_json TEXT NOT NULL DEFAULT '{}';
+        CREATE INDEX runs_by_model_task ON runs (model_sha256, task_hash, status);
+        """
+}

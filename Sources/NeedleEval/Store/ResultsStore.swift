@@ -1,0 +1,190 @@
+import CSQLite
+import Foundation
+
+/// The results database (DESIGN.md "Results database"): runs and their trials in one SQLite file.
+///
+/// Durability: WAL with `synchronous = NORMAL` — every `record` is its own committed transaction,
+/// so a process killed at any moment (SIGKILL included) leaves every recorded trial in the file,
+/// exactly once (UNIQUE on run, length, depth, trial). A power cut may lose the last few commits,
+/// which a resumed run simply redoes. Writers take the lock with BEGIN IMMEDIATE and wait up to
+/// 10 s for one another.
+public final class ResultsStore {
+    public let path: String
+    /// The connection, for queries the API does not cover.
+    public let database: Database
+    /// Prepared once: recording a trial is the hot path.
+    private var insertTrialStatement: Statement?
+
+    /// Opens (read-write: creates when `create`, upgrades older schemas) or opens read-only (the
+    /// file must exist and be at the current schema version). A file from a newer needle-eval is
+    /// refused either way.
+    /// `busyTimeoutMs` is how long to wait for another process's lock before failing.
+    public init(path: String, readOnly: Bool = false, create: Bool = true, busyTimeoutMs: Int32 = 10_000) throws {
+        self.path = path
+        database = try Database(path: path, readOnly: readOnly, create: create, busyTimeoutMs: busyTimeoutMs)
+        try database.execute("PRAGMA foreign_keys = ON")
+        // SQLite opens a file it may not write (permissions) read-only without failing.
+        if readOnly || database.isReadOnly {
+            try ResultsSchema.requireCurrent(database)
+        } else {
+            try database.retryingWhileBusy { try database.execute("PRAGMA journal_mode = WAL") }
+            try database.execute("PRAGMA synchronous = NORMAL")
+            try ResultsSchema.migrate(database)
+        }
+    }
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { ResultsSchema.currentVersion }
+
+    // MARK: Runs
+
+    /// Inserts `run` (its `id` is ignored) and returns the new run id.
+    @discardableResult
+    public func createRun(_ run: RunRecord) throws -> Int64 {
+        try database.writeTransaction {
+            let statement = try database.prepare("""
+                INSERT INTO runs (model_path, model_sha256, task_name, task_json, task_hash, grid_json,
+                                  seed, tool_version, host, status, started_at, finished_at, options_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            try statement.bind([
+                run.modelPath, run.modelSHA256, run.taskName, run.taskJSON, run.taskHash, run.gridJSON,
+                Int64(bitPattern: run.seed), run.toolVersion, run.host, run.status.rawValue,
+                StoreTimestamp.format(run.startedAt), run.finishedAt.map(StoreTimestamp.format),
+                run.optionsJSON,
+            ])
+            try statement.run()
+            return database.lastInsertRowID
+        }
+    }
+
+    /// The latest run of this model, task and grid that is not finished (and, when `seed` is
+    /// given, has that seed): the run `--resume` continues. Nil when there is none.
+    public func findResumableRun(modelSHA256: String, taskHash: String, gridJSON: String,
+                                 seed: UInt64? = nil) throws -> RunRecord? {
+        var sql = "SELECT \(RunRow.columns) FROM runs WHERE model_sha256 = :model AND task_hash = :task"
+            + " AND grid_json = :grid AND status != 'finished'"
+        if seed != nil { sql += " AND seed = :seed" }
+        let statement = try database.prepare(sql + " ORDER BY id DESC LIMIT 1")
+        try statement.bind(modelSHA256, named: "model")
+        try statement.bind(taskHash, named: "task")
+        try statement.bind(gridJSON, named: "grid")
+        if let seed { try statement.bind(Int64(bitPattern: seed), named: "seed") }
+        return try statement.step() ? RunRow.decode(statement) : nil
+    }
+
+    /// The run with this id, or nil.
+    public func run(id: Int64) throws -> RunRecord? {
+        let statement = try database.prepare("SELECT \(RunRow.columns) FROM runs WHERE id = ?")
+        try statement.bind(id, at: 1)
+        return try statement.step() ? RunRow.decode(statement) : nil
+    }
+
+    /// The id of the most recently created run, or nil when there is none.
+    public func latestRunID() throws -> Int64? {
+        let statement = try database.prepare("SELECT max(id) FROM runs")
+        guard try statement.step(), !statement.isNull(at: 0) else { return nil }
+        return statement.int64(at: 0)
+    }
+
+    /// Sets a run's status; `finished_at` becomes now (or `finishedAt`) unless the status is
+    /// `running`, which clears it.
+    public func setStatus(runID: Int64, _ status: RunStatus, finishedAt: Date = Date()) throws {
+        try database.writeTransaction {
+            let statement = try database.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?")
+            try statement.bind([status.rawValue,
+                                status == .running ? nil : StoreTimestamp.format(finishedAt), runID])
+            try statement.run()
+            guard database.changes == 1 else { throw DatabaseError.missingRun(runID, path: path) }
+        }
+    }
+
+    /// Every run with its progress, oldest first.
+    public func runs() throws -> [RunSummary] {
+        let statement = try database.prepare("""
+            SELECT \(RunRow.columns(prefix: "r.")),
+                   (SELECT count(*) FROM trials t WHERE t.run_id = r.id),
+                   (SELECT coalesce(sum(t.correct), 0) FROM trials t WHERE t.run_id = r.id)
+            FROM runs r ORDER BY r.id
+            """)
+        var summaries: [RunSummary] = []
+        while try statement.step() {
+            let run = RunRow.decode(statement)
+            summaries.append(RunSummary(
+                run: run, cellsDone: statement.int(at: RunRow.count), cellsTotal: run.grid?.totalTrials,
+                correct: statement.int(at: RunRow.count + 1)))
+        }
+        return summaries
+    }
+
+    // MARK: Trials
+
+    /// Records one finished trial in its own transaction. A trial already recorded for the same
+    /// (run, length, depth, trial) is an error, never overwritten; so is an unknown run id.
+    public func record(_ trial: TrialRecord) throws {
+        let statement = try insertTrial()
+        defer { statement.reset() }
+        try statement.bind([
+            trial.runID, trial.length, trial.depth, trial.trial, trial.keysJSON, trial.expectedJSON,
+            trial.output, trial.correct, trial.score, trial.promptTokens, trial.needleTokenOffset,
+            trial.prefillMilliseconds, trial.decodeMilliseconds, trial.peakRSSBytes, trial.kvBytes,
+            StoreTimestamp.format(trial.startedAt), StoreTimestamp.format(trial.finishedAt),
+        ])
+        do {
+            try database.writeTransaction { try statement.run() }
+        } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
+            throw DatabaseError(
+                resultCode: error.resultCode,
+                message: "run \(trial.runID) already has a result for \(trial.key)",
+                sql: error.sql, path: path,
+                fix: "resume skips recorded trials (completedCells); do not record a trial twice")
+        } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintForeignKey {
+            throw DatabaseError.missingRun(trial.runID, path: path)
+        }
+    }
+
+    /// The trials recorded for a run.
+    public func completedCells(runID: Int64) throws -> Set<TrialKey> {
+        let statement = try database.prepare("SELECT length, depth, trial FROM trials WHERE run_id = ?")
+        try statement.bind(runID, at: 1)
+        var keys = Set<TrialKey>()
+        while try statement.step() {
+            keys.insert(TrialKey(length: statement.int(at: 0), depth: statement.int(at: 1),
+                                 trial: statement.int(at: 2)))
+        }
+        return keys
+    }
+
+    /// Every trial of a run, ordered by length, depth, trial.
+    public func trials(runID: Int64) throws -> [TrialRecord] {
+        let statement = try database.prepare("""
+            SELECT \(TrialRow.columns) FROM trials WHERE run_id = ? ORDER BY length, depth, trial
+            """)
+        try statement.bind(runID, at: 1)
+        var trials: [TrialRecord] = []
+        while try statement.step() { trials.append(TrialRow.decode(statement)) }
+        return trials
+    }
+
+    /// Trials and correct answers per (length, depth) of a run, ordered by length then depth.
+    public func heatmapCells(runID: Int64) throws -> [HeatmapCell] {
+        let statement = try database.prepare("""
+            SELECT length, depth, count(*), sum(correct) FROM trials WHERE run_id = ?
+            GROUP BY length, depth ORDER BY length, depth
+            """)
+        try statement.bind(runID, at: 1)
+        var cells: [HeatmapCell] = []
+        while try statement.step() {
+            cells.append(HeatmapCell(length: statement.int(at: 0), depth: statement.int(at: 1),
+                                     trials: statement.int(at: 2), correct: statement.int(at: 3)))
+        }
+        return cells
+    }
+
+    private func insertTrial() throws -> Statement {
+        if let insertTrialStatement { return insertTrialStatement }
+        let statement = try database.prepare("INSERT INTO trials (\(TrialRow.columns)) VALUES (\(TrialRow.placeholders))")
+        insertTrialStatement = statement
+        return statement
+    }
+}

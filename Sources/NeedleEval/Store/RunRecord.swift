@@ -1,0 +1,83 @@
+import Foundation
+
+/// Where a run stands. A run that stopped without finishing (killed, Ctrl-C) stays `running` in
+/// the file until someone resumes it or marks it; `interrupted` is set when the stop was seen.
+public enum RunStatus: String, Sendable, CaseIterable {
+    case running, finished, interrupted, failed
+}
+
+/// One row of `runs`: what was evaluated, with what, where and when.
+public struct RunRecord: Sendable, Equatable {
+    /// Assigned by `ResultsStore.createRun`; nil before.
+    public var id: Int64?
+    public var modelPath: String
+    public var modelSHA256: String
+    public var taskName: String
+    /// The task spec as run (JSON), and its hash, so a resumed run is the same task.
+    public var taskJSON: String
+    public var taskHash: String
+    /// The grid as JSON; `RunGrid.json` writes the canonical form that resuming compares.
+    public var gridJSON: String
+    public var seed: UInt64
+    public var toolVersion: String
+    public var host: String
+    public var status: RunStatus
+    public var startedAt: Date
+    public var finishedAt: Date?
+    /// Run options that do not change results (threads, chunk size, ...), as a JSON object.
+    public var optionsJSON: String
+
+    public init(id: Int64? = nil, modelPath: String, modelSHA256: String, taskName: String,
+                taskJSON: String, taskHash: String, gridJSON: String, seed: UInt64,
+                toolVersion: String, host: String, status: RunStatus = .running,
+                startedAt: Date = Date(), finishedAt: Date? = nil, optionsJSON: String = "{}") {
+        self.id = id
+        self.modelPath = modelPath
+        self.modelSHA256 = modelSHA256
+        self.taskName = taskName
+        self.taskJSON = taskJSON
+        self.taskHash = taskHash
+        self.gridJSON = gridJSON
+        self.seed = seed
+        self.toolVersion = toolVersion
+        self.host = host
+        self.status = status
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.optionsJSON = optionsJSON
+    }
+
+    /// The grid, when `gridJSON` is in `RunGrid`'s form.
+    public var grid: RunGrid? { RunGrid(json: gridJSON) }
+}
+
+/// The lengths × depths × trials of a run, as stored in `runs.grid_json`.
+public struct RunGrid: Codable, Sendable, Equatable {
+    /// Context lengths in tokens.
+    public var lengths: [Int]
+    /// Depths in percent.
+    public var depths: [Int]
+    /// Trials per (length, depth) cell.
+    public var trials: Int
+
+    public init(lengths: [Int], depths: [Int], trials: Int) {
+        self.lengths = lengths
+        self.depths = depths
+        self.trials = trials
+    }
+
+    public init?(json: String) {
+        guard let value = try? JSONDecoder().decode(RunGrid.self, from: Data(json.utf8)) else { return nil }
+        self = value
+    }
+
+    /// Canonical JSON (sorted keys, no spaces): equal grids give equal strings.
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Trials the grid plans in all.
+    public var totalTrials: Int { lengths.count * depths.count * trials }
+}
