@@ -10,6 +10,8 @@ public struct SessionOptions: Sendable {
     public var threads: Int?
     /// Sub-chunk of the chunkwise gated-retention form (authors: 256).
     public var retentionChunk: Int
+    /// Keys per attention tile (tests shrink it to exercise key splitting).
+    var attentionKeyTile = 1024
 
     public init(chunkSize: Int = 4096, kvDType: KVDType = .f32, threads: Int? = nil, retentionChunk: Int = 128) {
         self.chunkSize = chunkSize; self.kvDType = kvDType; self.threads = threads
@@ -44,9 +46,11 @@ public final class InferenceSession {
         switch model.config.architecture {
         case .yoco:
             pass = YOCOForward(model: model, state: state, capacity: capacity, kvDType: options.kvDType,
-                               workers: threads, retentionChunk: options.retentionChunk)
+                               workers: threads, retentionChunk: options.retentionChunk,
+                               keyTile: options.attentionKeyTile)
         case .transformer:
-            pass = TransformerForward(model: model, state: state, capacity: capacity, kvDType: options.kvDType, workers: threads)
+            pass = TransformerForward(model: model, state: state, capacity: capacity, kvDType: options.kvDType, workers: threads,
+                                      keyTile: options.attentionKeyTile)
         }
     }
 

@@ -10,10 +10,10 @@ final class TransformerForward: ForwardPass {
     private let rope: RopeTable
     private(set) var position = 0
 
-    init(model: Model, state: RunState, capacity: Int, kvDType: KVDType, workers: Int) {
+    init(model: Model, state: RunState, capacity: Int, kvDType: KVDType, workers: Int, keyTile: Int = 1024) {
         let c = model.config
         self.c = c; w = model.weights; s = state
-        workspace = AttentionWorkspace(workers: workers)
+        workspace = AttentionWorkspace(workers: workers, keyTile: keyTile)
         caches = (0..<c.nLayers).map { _ in KVCache(width: c.kvDim, capacity: capacity, dtype: kvDType) }
         rope = RopeTable(headDim: c.headDim, theta: c.ropeTheta, capacity: state.chunk)
     }

@@ -14,11 +14,11 @@ final class YOCOForward: ForwardPass {
     private let ropeCross: RopeTable
     private(set) var position = 0
 
-    init(model: Model, state: RunState, capacity: Int, kvDType: KVDType, workers: Int, retentionChunk: Int) {
+    init(model: Model, state: RunState, capacity: Int, kvDType: KVDType, workers: Int, retentionChunk: Int, keyTile: Int = 1024) {
         let c = model.config
         self.c = c; w = model.weights; s = state
         self.workers = workers
-        workspace = AttentionWorkspace(workers: workers)
+        workspace = AttentionWorkspace(workers: workers, keyTile: keyTile)
         cache = KVCache(width: c.kvDim, capacity: capacity, dtype: kvDType)
         if c.usesGatedRetention {
             swa = []

@@ -41,6 +41,25 @@ final class ForwardParityTests: XCTestCase {
         }
     }
 
+    func testDecodeKeySplitsMerge() throws {
+        // Small key tiles make a decode token split its keys across tasks and merge them.
+        for kind in ["yoco_swa", "transformer"] {
+            let model = Model.random(config: TestModels.config(kind), seed: 4)
+            let tokens = TestModels.tokens(200)
+            var tiny = SessionOptions(chunkSize: 64, threads: 2)
+            tiny.attentionKeyTile = 16
+            let a = InferenceSession(model: model, options: tiny, capacity: 200)
+            let b = InferenceSession(model: model, options: SessionOptions(chunkSize: 64, threads: 2), capacity: 200)
+            try a.prefill(Array(tokens[0..<150])); try b.prefill(Array(tokens[0..<150]))
+            var got: [[Float]] = [], want: [[Float]] = []
+            for t in tokens[150...] { got.append(try a.prefill([t])); want.append(try b.prefill([t])) }
+            assertClose(got, want, tol: 1e-5, "decode key splits \(kind)")
+            let all = InferenceSession(model: model, options: tiny, capacity: 200).logitsForAllPositions(tokens)
+            assertClose(all, InferenceSession(model: model, options: SessionOptions(chunkSize: 64, threads: 2), capacity: 200)
+                .logitsForAllPositions(tokens), tol: 1e-5, "prefill key tiles \(kind)")
+        }
+    }
+
     func testRetentionRecurrentEqualsChunkwise() {
         let c = TestModels.config("yoco_gret")
         let model = Model.random(config: c, seed: 5)
