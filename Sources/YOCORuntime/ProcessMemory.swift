@@ -7,6 +7,15 @@ public enum ProcessMemory {
     /// Current resident set size ("VmRSS") in bytes.
     public static var currentRSSBytes: Int { statusField("VmRSS") }
 
+    /// Resets the peak (VmHWM) to the current RSS (Linux: write "5" to /proc/self/clear_refs).
+    /// Returns false where unsupported.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        guard let h = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? h.close() }
+        return (try? h.write(contentsOf: Data("5".utf8))) != nil
+    }
+
     /// Reads a "Name:   1234 kB" line of /proc/self/status.
     static func statusField(_ name: String) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }

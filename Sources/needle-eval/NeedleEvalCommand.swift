@@ -6,5 +6,6 @@ struct NeedleEvalCommand: ParsableCommand {
         commandName: "needle-eval",
         abstract: "Needle-in-a-haystack evaluation of long-context models, up to 1M tokens.",
         subcommands: [
+            BenchCommand.self,
         ])
 }
