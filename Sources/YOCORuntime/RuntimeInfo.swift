@@ -1,7 +1,14 @@
-import COpenBLAS
-
 /// Process-wide facts about the BLAS the runtime runs on.
 public enum RuntimeInfo {
     /// The OpenBLAS kernel family picked at load time ("Prescott" means the slow generic fallback).
-    public static var blasCoreName: String { String(cString: openblas_get_corename()) }
+    public static var blasCoreName: String { BLAS.coreName }
+
+    /// The OPENBLAS_CORETYPE the process was started with, if any.
+    public static var blasCoreTypeVariable: String? { ProcessEnvironment.get("OPENBLAS_CORETYPE") }
+
+    /// Threads OpenBLAS uses per call.
+    public static var blasThreads: Int { BLAS.threads }
+
+    /// Sets the threads OpenBLAS uses per call (process-wide). Sessions call this with their setting.
+    public static func setThreads(_ n: Int) { BLAS.setThreads(n) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeedleEval
+import YOCORuntime
 
 @main
 struct NeedleEvalCommand: ParsableCommand {
@@ -8,16 +9,21 @@ struct NeedleEvalCommand: ParsableCommand {
         commandName: "needle-eval",
         abstract: "Needle-in-a-haystack evaluation of long-context models, up to 1M tokens.",
         subcommands: [
+            RunCommand.self,
             GenerateCommand.self,
             CorpusCommand.self,
             QueryCommand.self,
             RunsCommand.self,
             ExportCommand.self,
+            BenchCommand.self,
         ])
 
     /// Usage errors (a bad flag value, a task file that does not parse) exit with 2, like most
     /// Unix tools, instead of ArgumentParser's 64; other failures exit with 1.
     static func main() {
+        // OpenBLAS picks its kernels when it loads, before main: re-run once with the fast
+        // ones when it fell back to the generic core (MACHINE_FACTS.md); a user's setting wins.
+        BLASLauncher.reexecWithFastKernelsIfNeeded()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,0 +1,170 @@
+import Foundation
+
+/// Queries for `attend`: `tokens` rows of q (stride ldq), token t at absolute position
+/// firstPosition + t; head h at columns h·headDim. Output has the same layout (stride ldo).
+struct AttentionQueries {
+    var q: UnsafePointer<Float>
+    var ldq: Int
+    var tokens: Int
+    var firstPosition: Int
+    var out: UnsafeMutablePointer<Float>
+    var ldo: Int
+}
+
+/// Per-thread scratch and split-K partials, reused across calls (no per-token allocation).
+final class AttentionWorkspace {
+    let workers: Int
+    let keyTile: Int           // keys per sgemm tile
+    private(set) var rows = 0  // max query rows per task
+    private(set) var headDim = 0
+    private var scores: [FloatBuffer] = []   // (rows, keyTile) per worker
+    private var kTiles: [FloatBuffer] = []   // (keyTile, headDim) per worker, f16 conversion
+    private var vTiles: [FloatBuffer] = []
+    private var accs: [FloatBuffer] = []     // (rows, headDim + 2) per worker: acc | m | l
+    private(set) var partials = FloatBuffer(1)
+
+    init(workers: Int, keyTile: Int = 1024) {
+        self.workers = max(1, workers)
+        self.keyTile = keyTile
+    }
+
+    func ensure(rows: Int, headDim: Int, tasks: Int) {
+        if rows > self.rows || headDim > self.headDim {
+            self.rows = max(rows, self.rows)
+            self.headDim = max(headDim, self.headDim)
+            scores = (0..<workers).map { _ in FloatBuffer(self.rows * keyTile) }
+            kTiles = (0..<workers).map { _ in FloatBuffer(keyTile * self.headDim) }
+            vTiles = (0..<workers).map { _ in FloatBuffer(keyTile * self.headDim) }
+            accs = (0..<workers).map { _ in FloatBuffer(self.rows * (self.headDim + 2)) }
+        }
+        let need = tasks * self.rows * (self.headDim + 2)
+        if need > partials.count { partials = FloatBuffer(need) }
+    }
+
+    func scratch(_ w: Int) -> (s: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>,
+                               v: UnsafeMutablePointer<Float>, acc: UnsafeMutablePointer<Float>) {
+        (scores[w].ptr, kTiles[w].ptr, vTiles[w].ptr, accs[w].ptr)
+    }
+}
+
+/// One block of query rows of one kv-head group: row r is at position pos0 + r·posStep.
+private struct AttentionUnit {
+    var kvHead: Int
+    var q: UnsafePointer<Float>, ldq: Int
+    var out: UnsafeMutablePointer<Float>, ldo: Int
+    var rows: Int, pos0: Int, posStep: Int
+    var keyLo: Int, keyHi: Int     // kv rows [keyLo, keyHi) this block may read
+}
+
+/// Causal grouped-query attention of `queries` over `kv`, optionally limited to a sliding
+/// `window` (query i sees keys i-(window-1)…i), tiled flash-style: scores of a query block
+/// against a key tile by sgemm, online softmax, P·V by sgemm. Parallel over (kv head, query
+/// block, key split); a single decode token splits its keys across threads and merges.
+/// Memory: O(workers · rows · keyTile), never O(tokens · keys).
+func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, window: Int?,
+            workspace ws: AttentionWorkspace) {
+    let hd = kv.headDim, group = heads / kvHeads
+    let scale = 1 / Float(hd).squareRoot()
+    let block = window.map { min(128, max(16, $0)) } ?? 64
+    var units: [AttentionUnit] = []
+    func addUnit(_ kvh: Int, q: UnsafePointer<Float>, ldq: Int, out: UnsafeMutablePointer<Float>, ldo: Int,
+                 rows: Int, pos0: Int, posStep: Int) {
+        let last = pos0 + (rows - 1) * posStep
+        let lowest = window.map { max(0, pos0 - ($0 - 1)) } ?? 0
+        let lo = max(0, lowest - kv.firstPosition), hi = min(kv.count, last - kv.firstPosition + 1)
+        precondition(hi > lo, "attention query past the cached keys")
+        units.append(AttentionUnit(kvHead: kvh, q: q, ldq: ldq, out: out, ldo: ldo, rows: rows,
+                                   pos0: pos0, posStep: posStep, keyLo: lo, keyHi: hi))
+    }
+    if queries.tokens == 1 {
+        // One token: the group's heads are adjacent rows (stride hd) at the same position.
+        for kvh in 0..<kvHeads {
+            addUnit(kvh, q: queries.q + kvh * group * hd, ldq: hd, out: queries.out + kvh * group * hd, ldo: hd,
+                    rows: group, pos0: queries.firstPosition, posStep: 0)
+        }
+    } else {
+        for h in 0..<heads {
+            for b in stride(from: 0, to: queries.tokens, by: block) {
+                addUnit(h / group, q: queries.q + b * queries.ldq + h * hd, ldq: queries.ldq,
+                        out: queries.out + b * queries.ldo + h * hd, ldo: queries.ldo,
+                        rows: min(block, queries.tokens - b), pos0: queries.firstPosition + b, posStep: 1)
+            }
+        }
+    }
+    let tile = ws.keyTile
+    let maxTiles = units.map { ($0.keyHi - $0.keyLo + tile - 1) / tile }.max() ?? 1
+    let target = 4 * ws.workers
+    let splits = units.count >= target ? 1 : min(maxTiles, (target + units.count - 1) / units.count)
+    let rowsMax = max(block, group)
+    ws.ensure(rows: rowsMax, headDim: hd, tasks: units.count * splits)
+    let slot = rowsMax * (hd + 2)
+
+    parallelFor(units.count * splits, workers: ws.workers) { task, worker in
+        let u = units[task / splits], split = task % splits
+        let (s, kScratch, vScratch, acc) = ws.scratch(worker)
+        let m = acc + rowsMax * hd, l = m + rowsMax
+        acc.update(repeating: 0, count: u.rows * hd)
+        m.update(repeating: -.infinity, count: u.rows)
+        l.update(repeating: 0, count: u.rows)
+        let nTiles = (u.keyHi - u.keyLo + tile - 1) / tile
+        for t in (split * nTiles / splits)..<((split + 1) * nTiles / splits) {
+            let row0 = u.keyLo + t * tile, n = min(tile, u.keyHi - row0)
+            let (k, v, ld) = kv.tile(head: u.kvHead, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
+            // s (rows, n) = scale · q kᵀ
+            BLAS.gemmNT(m: u.rows, n: n, k: hd, alpha: scale, a: u.q, lda: u.ldq, b: k, ldb: ld, c: s, ldc: n)
+            let tileAbs = kv.firstPosition + row0
+            for r in 0..<u.rows {
+                let qpos = u.pos0 + r * u.posStep
+                let lowAbs = window.map { max(0, qpos - ($0 - 1)) } ?? 0
+                let c0 = max(0, lowAbs - tileAbs), c1 = min(n, qpos - tileAbs + 1)
+                let row = s + r * n
+                if c1 <= c0 { row.update(repeating: 0, count: n); continue }
+                var mx = -Float.infinity
+                for c in c0..<c1 where row[c] > mx { mx = row[c] }
+                let mNew = max(m[r], mx)
+                let correction = exp(m[r] - mNew)
+                var sum: Float = 0
+                for c in 0..<c0 { row[c] = 0 }
+                for c in c0..<c1 { let e = exp(row[c] - mNew); row[c] = e; sum += e }
+                for c in c1..<n { row[c] = 0 }
+                l[r] = l[r] * correction + sum
+                m[r] = mNew
+                if correction != 1 { for i in 0..<hd { acc[r * hd + i] *= correction } }
+            }
+            // acc (rows, hd) += p v
+            BLAS.gemmNN(m: u.rows, n: hd, k: n, a: s, lda: n, b: v, ldb: ld, beta: 1, c: acc, ldc: hd)
+        }
+        if splits == 1 {
+            for r in 0..<u.rows {
+                let inv = 1 / l[r], o = u.out + r * u.ldo
+                for i in 0..<hd { o[i] = acc[r * hd + i] * inv }
+            }
+        } else {
+            let p = ws.partials.ptr + task * slot
+            p.update(from: acc, count: u.rows * hd)
+            (p + rowsMax * hd).update(from: m, count: u.rows)
+            (p + rowsMax * hd + rowsMax).update(from: l, count: u.rows)
+        }
+    }
+    guard splits > 1 else { return }
+    // Merge the key splits of each unit: out = Σ acc_s e^{m_s-M} / Σ l_s e^{m_s-M}.
+    for (ui, u) in units.enumerated() {
+        for r in 0..<u.rows {
+            var mMax = -Float.infinity
+            for sp in 0..<splits { mMax = max(mMax, ws.partials.ptr[(ui * splits + sp) * slot + rowsMax * hd + r]) }
+            let o = u.out + r * u.ldo
+            for i in 0..<hd { o[i] = 0 }
+            var total: Float = 0
+            for sp in 0..<splits {
+                let p = ws.partials.ptr + (ui * splits + sp) * slot
+                let ms = p[rowsMax * hd + r]
+                if ms == -.infinity { continue }
+                let w = exp(ms - mMax)
+                total += p[rowsMax * hd + rowsMax + r] * w
+                for i in 0..<hd { o[i] += p[r * hd + i] * w }
+            }
+            let inv = 1 / total
+            for i in 0..<hd { o[i] *= inv }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// The YOCO decoder-decoder forward pass (YOCO_REFERENCE.md, "Shape of the model").
+/// Prompt chunks run the self-decoder and the KV projection only; the cross-decoder runs just for
+/// the rows whose logits are wanted (early exit) — no later computation reads the others.
+final class YOCOForward: ForwardPass {
+    let c: ModelConfig
+    let w: Weights
+    let s: RunState
+    let workers: Int
+    let workspace: AttentionWorkspace
+    let cache: KVCache                        // the one global KV cache, (capacity, kvDim) each
+    private let swa: [SlidingWindowLayer]
+    let retention: [RetentionLayer]
+    private let ropeSelf: RopeTable
+    private let ropeCross: RopeTable
+    private(set) var position = 0
+
+    init(model: Model, state: RunState, capacity: Int, kvDType: KVDType, workers: Int, retentionChunk: Int, keyTile: Int = 1024) {
+        let c = model.config
+        self.c = c; w = model.weights; s = state
+        self.workers = workers
+        workspace = AttentionWorkspace(workers: workers, keyTile: keyTile)
+        cache = KVCache(width: c.kvDim, capacity: capacity, dtype: kvDType)
+        if c.usesGatedRetention {
+            swa = []
+            retention = (0..<c.nSelfLayers).map { _ in
+                RetentionLayer(config: c, chunk: state.chunk, subChunk: retentionChunk, workers: workers)
+            }
+        } else {
+            swa = (0..<c.nSelfLayers).map { _ in SlidingWindowLayer(config: c, chunk: state.chunk) }
+            retention = []
+        }
+        ropeSelf = RopeTable(headDim: c.selfHeadDim, theta: c.ropeTheta, capacity: state.chunk)
+        ropeCross = c.selfHeadDim == c.headDim ? ropeSelf : RopeTable(headDim: c.headDim, theta: c.ropeTheta, capacity: state.chunk)
+    }
+
+    var kvBytes: Int { cache.bytes }
+
+    func reset() {
+        position = 0
+        cache.reset()
+        swa.forEach { $0.reset() }
+        retention.forEach { $0.reset() }
+    }
+
+    func forward(tokens: UnsafePointer<Int32>, count n: Int, outputs: OutputRows, logits: UnsafeMutablePointer<Float>) {
+        let d = c.dim, p0 = position, eps = Float(c.normEps)
+        let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr
+        embedTokens(x, w.embed, tokens: tokens, count: n, dim: d)
+        ropeSelf.prepare(start: p0, count: n)
+        ropeCross.prepare(start: p0, count: n)
+
+        // Self-decoder: h = x + mixer(norm(x)); x = h + ffn(norm(h))
+        for (l, lw) in w.selfLayers.enumerated() {
+            rmsnorm(xb, ldo: d, x, ldx: d, weight: lw.mixerNorm, rows: n, n: d, eps: eps)
+            if c.usesGatedRetention {
+                retention[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf, workers: workers)
+            } else {
+                swa[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf, workspace: workspace)
+            }
+            BLAS.gemmNT(m: n, n: d, k: d, a: s.att.ptr, lda: d, b: lw.wo, ldb: d, beta: 1, c: x, ldc: d)
+            s.feedForward(x, rows: n, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+        }
+
+        // Global KV, once: K, V = norm_kv(X)·[Wk;Wv]ᵀ, K rotated at absolute positions.
+        let kv2 = 2 * c.kvDim
+        rmsnorm(xb, ldo: d, x, ldx: d, weight: w.kvNorm!, rows: n, n: d, eps: eps)
+        BLAS.gemmNT(m: n, n: kv2, k: d, a: xb, lda: d, b: w.wkv!, ldb: d, c: proj, ldc: kv2)
+        if c.crossAttentionRope { ropeCross.apply(proj, ld: kv2, rows: n, heads: c.nAttnKVHeads) }
+        cache.append(k: proj, ldk: kv2, v: proj + c.kvDim, ldv: kv2, rows: n)
+        position += n
+
+        guard outputs != .none else { return }
+        // Cross-decoder on the rows that need logits; its input is the self-decoder output X.
+        let r0 = outputs == .all ? 0 : n - 1, rows = n - r0
+        let xr = x + r0 * d
+        let kvRows = cache.rows(headDim: c.headDim)
+        for lw in w.crossLayers {
+            rmsnorm(xb, ldo: d, xr, ldx: d, weight: lw.mixerNorm, rows: rows, n: d, eps: eps)
+            BLAS.gemmNT(m: rows, n: d, k: d, a: xb, lda: d, b: lw.wq, ldb: d, c: proj, ldc: d)
+            if c.crossAttentionRope { ropeCross.apply(proj, ld: d, rows: rows, heads: c.nAttnHeads, firstRow: r0) }
+            attend(AttentionQueries(q: proj, ldq: d, tokens: rows, firstPosition: p0 + r0, out: s.att.ptr, ldo: d),
+                   kv: kvRows, heads: c.nAttnHeads, kvHeads: c.nAttnKVHeads, window: nil, workspace: workspace)
+            BLAS.gemmNT(m: rows, n: d, k: d, a: s.att.ptr, lda: d, b: lw.wo, ldb: d, beta: 1, c: xr, ldc: d)
+            s.feedForward(xr, rows: rows, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+        }
+        s.projectLogits(xr, rows: rows, norm: w.outNorm, output: w.output, into: logits, config: c)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import NeedleEval
+import YOCORuntime
+
+/// Binds the YOCO runtime to NeedleEval's Responder: one inference session reused across trials
+/// (its KV cache is allocated once for the longest prompt), timings and memory per trial.
+final class YOCOResponder: Responder {
+    let model: Model
+    let session: InferenceSession
+    private(set) var metrics = ResponderMetrics()
+
+    init(model: Model, options: SessionOptions, capacity: Int) {
+        self.model = model
+        self.session = InferenceSession(model: model, options: options, capacity: capacity)
+    }
+
+    func begin(prompt: [Int32]) throws {
+        session.reset()
+        _ = ProcessMemory.resetPeak()
+        metrics = ResponderMetrics()
+        let start = DispatchTime.now()
+        _ = try session.prefill(prompt)
+        metrics.prefillMilliseconds += milliseconds(since: start)
+        updateMemory()
+    }
+
+    func answer(followUp: [Int32], stop: String?, maxNewTokens: Int) throws -> String {
+        if !followUp.isEmpty {
+            let start = DispatchTime.now()
+            _ = try session.prefill(followUp)
+            metrics.prefillMilliseconds += milliseconds(since: start)
+        }
+        let start = DispatchTime.now()
+        let tokens = try session.generate(maxNewTokens: maxNewTokens, stop: stop)
+        metrics.decodeMilliseconds += milliseconds(since: start)
+        metrics.generatedTokens += tokens.count
+        updateMemory()
+        return model.tokenizer.decode(tokens)
+    }
+
+    private func updateMemory() {
+        metrics.peakRSSBytes = max(metrics.peakRSSBytes, ProcessMemory.peakRSSBytes)
+        metrics.kvBytes = session.kvCacheBytes
+    }
+
+    private func milliseconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    }
+}
+
+/// The model's tokenizer as NeedleEval's prompt tokenizer, so prompts are measured in the tokens
+/// the model will see.
+struct ModelPromptTokenizer: PromptTokenizer {
+    let tokenizer: ByteTokenizer
+    var name: String { "bytes" }
+    var prefixTokens: [Int32] { [tokenizer.bosID] }
+    func encode(_ text: String) -> [Int32] { tokenizer.encode(text) }
+    func decode(_ tokens: [Int32]) -> String { tokenizer.decode(tokens) }
+}
