@@ -111,7 +111,12 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
             let row0 = u.keyLo + t * tile, n = min(tile, u.keyHi - row0)
             let (k, v, ld) = kv.tile(head: u.kvHead, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
             // s (rows, n) = scale · q kᵀ
-            BLAS.gemmNT(m: u.rows, n: n, k: hd, alpha: scale, a: u.q, lda: u.ldq, b: k, ldb: ld, c: s, ldc: n)
+            let direct = u.rows <= 4 && hd % 16 == 0
+            if direct {
+                smallScores(rows: u.rows, n: n, hd: hd, scale: scale, q: u.q, ldq: u.ldq, k: k, ldk: ld, s: s)
+            } else {
+                BLAS.gemmNT(m: u.rows, n: n, k: hd, alpha: scale, a: u.q, lda: u.ldq, b: k, ldb: ld, c: s, ldc: n)
+            }
             let tileAbs = kv.firstPosition + row0
             for r in 0..<u.rows {
                 let qpos = u.pos0 + r * u.posStep
@@ -125,14 +130,18 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
                 let correction = exp(m[r] - mNew)
                 var sum: Float = 0
                 for c in 0..<c0 { row[c] = 0 }
-                for c in c0..<c1 { let e = exp(row[c] - mNew); row[c] = e; sum += e }
+                for c in c0..<c1 { let e = fastExp(row[c] - mNew); row[c] = e; sum += e }
                 for c in c1..<n { row[c] = 0 }
                 l[r] = l[r] * correction + sum
                 m[r] = mNew
                 if correction != 1 { for i in 0..<hd { acc[r * hd + i] *= correction } }
             }
             // acc (rows, hd) += p v
-            BLAS.gemmNN(m: u.rows, n: hd, k: n, a: s, lda: n, b: v, ldb: ld, beta: 1, c: acc, ldc: hd)
+            if direct {
+                smallPV(rows: u.rows, n: n, hd: hd, p: s, v: v, ldv: ld, acc: acc)
+            } else {
+                BLAS.gemmNN(m: u.rows, n: hd, k: n, a: s, lda: n, b: v, ldb: ld, beta: 1, c: acc, ldc: hd)
+            }
         }
         if splits == 1 {
             for r in 0..<u.rows {
