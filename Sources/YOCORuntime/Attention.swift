@@ -124,14 +124,11 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
                 let c0 = max(0, lowAbs - tileAbs), c1 = min(n, qpos - tileAbs + 1)
                 let row = s + r * n
                 if c1 <= c0 { row.update(repeating: 0, count: n); continue }
-                var mx = -Float.infinity
-                for c in c0..<c1 where row[c] > mx { mx = row[c] }
-                let mNew = max(m[r], mx)
+                let mNew = max(m[r], rowMax(row + c0, c1 - c0))
                 let correction = exp(m[r] - mNew)
-                var sum: Float = 0
-                for c in 0..<c0 { row[c] = 0 }
-                for c in c0..<c1 { let e = fastExp(row[c] - mNew); row[c] = e; sum += e }
-                for c in c1..<n { row[c] = 0 }
+                if c0 > 0 { row.update(repeating: 0, count: c0) }
+                let sum = expShiftSum(row + c0, c1 - c0, shift: mNew)
+                if c1 < n { (row + c1).update(repeating: 0, count: n - c1) }
                 l[r] = l[r] * correction + sum
                 m[r] = mNew
                 if correction != 1 { for i in 0..<hd { acc[r * hd + i] *= correction } }

@@ -44,3 +44,29 @@ func smallPV(rows: Int, n: Int, hd: Int, p: UnsafePointer<Float>, v: UnsafePoint
         }
     }
 }
+
+/// max of p[0..<n] (n ≥ 1) with 8 independent scalar chains (SIMD16's pointwiseMax compiles to
+/// a per-lane loop through memory on the baseline x86-64 target).
+@inline(__always)
+func rowMax(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m0 = -Float.infinity, m1 = m0, m2 = m0, m3 = m0, m4 = m0, m5 = m0, m6 = m0, m7 = m0
+    var i = 0
+    while i + 8 <= n {
+        m0 = max(m0, p[i]); m1 = max(m1, p[i + 1]); m2 = max(m2, p[i + 2]); m3 = max(m3, p[i + 3])
+        m4 = max(m4, p[i + 4]); m5 = max(m5, p[i + 5]); m6 = max(m6, p[i + 6]); m7 = max(m7, p[i + 7])
+        i += 8
+    }
+    while i < n { m0 = max(m0, p[i]); i += 1 }
+    return max(max(max(m0, m1), max(m2, m3)), max(max(m4, m5), max(m6, m7)))
+}
+
+/// p[i] = e^(p[i] - shift) for i < n; returns their sum (16 lanes at a time).
+@inline(__always)
+func expShiftSum(_ p: UnsafeMutablePointer<Float>, _ n: Int, shift: Float) -> Float {
+    for i in 0..<n { p[i] = fastExp(p[i] - shift) }
+    var acc = Vec16(), i = 0
+    while i + 16 <= n { acc += load16(p + i); i += 16 }
+    var sum = acc.sum()
+    while i < n { sum += p[i]; i += 1 }
+    return sum
+}

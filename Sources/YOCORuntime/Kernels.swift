@@ -25,7 +25,10 @@ func rmsnorm(_ out: UnsafeMutablePointer<Float>, ldo: Int, _ x: UnsafePointer<Fl
 /// e^f by its degree-7 series.
 @inline(__always) func fastExp(_ x: Float) -> Float {
     let xc = min(max(x, -87), 88)
-    let n = (xc * 1.442_695_04 + 12_582_912) - 12_582_912        // round(x·log2 e) (1.5·2^23 trick)
+    // Adding 1.5·2^23 rounds x·log2 e to an integer n held in the low mantissa bits: n comes out
+    // with wrapping integer ops only (Int32(Float) would trap-check and stop vectorization).
+    let shifted = xc * 1.442_695_04 + 12_582_912
+    let n = shifted - 12_582_912
     let f = (xc - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-6   // Cody–Waite x − n·ln2
     var p: Float = 1.0 / 5040
     p = p * f + 1.0 / 720
@@ -35,7 +38,8 @@ func rmsnorm(_ out: UnsafeMutablePointer<Float>, ldo: Int, _ x: UnsafePointer<Fl
     p = p * f + 0.5
     p = p * f + 1
     p = p * f + 1
-    return p * Float(bitPattern: UInt32(bitPattern: (Int32(n) + 127) << 23))
+    let exponent = (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23   // 2^n as float bits
+    return p * Float(bitPattern: exponent)
 }
 
 @inline(__always) func silu(_ x: Float) -> Float { x / (1 + fastExp(-x)) }
