@@ -111,7 +111,7 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
             let row0 = u.keyLo + t * tile, n = min(tile, u.keyHi - row0)
             let (k, v, ld) = kv.tile(head: u.kvHead, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
             // s (rows, n) = scale · q kᵀ
-            let direct = u.rows <= 4 && hd % 16 == 0
+            let direct = u.rows <= 4 && hd % 16 == 0 && n <= 256   // sgemm wins on long tiles
             if direct {
                 smallScores(rows: u.rows, n: n, hd: hd, scale: scale, q: u.q, ldq: u.ldq, k: k, ldk: ld, s: s)
             } else {

@@ -1,6 +1,6 @@
-/// Scores and P·V for a handful of query rows (decode: one token's group heads) with SIMD dot
-/// products: for so few rows, sgemm spends its time packing the key tile, while this streams K
-/// and V once at memory speed. Requires headDim % 16 == 0.
+/// Scores and P·V for a handful of query rows (decode: one token's group heads) over a short key
+/// tile (SWA windows, short contexts), where a sgemm call costs more than the arithmetic. Long
+/// tiles go to sgemm: OpenBLAS's AVX-512 kernels beat this baseline-x86-64 SIMD. headDim % 16 == 0.
 
 typealias Vec16 = SIMD16<Float>
 
