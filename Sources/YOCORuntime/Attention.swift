@@ -111,7 +111,12 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
             let row0 = u.keyLo + t * tile, n = min(tile, u.keyHi - row0)
             let (k, v, ld) = kv.tile(head: u.kvHead, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
             // s (rows, n) = scale · q kᵀ
-            BLAS.gemmNT(m: u.rows, n: n, k: hd, alpha: scale, a: u.q, lda: u.ldq, b: k, ldb: ld, c: s, ldc: n)
+            let direct = u.rows <= 4 && hd % 16 == 0 && n <= 256   // sgemm wins on long tiles
+            if direct {
+                smallScores(rows: u.rows, n: n, hd: hd, scale: scale, q: u.q, ldq: u.ldq, k: k, ldk: ld, s: s)
+            } else {
+                BLAS.gemmNT(m: u.rows, n: n, k: hd, alpha: scale, a: u.q, lda: u.ldq, b: k, ldb: ld, c: s, ldc: n)
+            }
             let tileAbs = kv.firstPosition + row0
             for r in 0..<u.rows {
                 let qpos = u.pos0 + r * u.posStep
@@ -119,20 +124,21 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
                 let c0 = max(0, lowAbs - tileAbs), c1 = min(n, qpos - tileAbs + 1)
                 let row = s + r * n
                 if c1 <= c0 { row.update(repeating: 0, count: n); continue }
-                var mx = -Float.infinity
-                for c in c0..<c1 where row[c] > mx { mx = row[c] }
-                let mNew = max(m[r], mx)
+                let mNew = max(m[r], rowMax(row + c0, c1 - c0))
                 let correction = exp(m[r] - mNew)
-                var sum: Float = 0
-                for c in 0..<c0 { row[c] = 0 }
-                for c in c0..<c1 { let e = exp(row[c] - mNew); row[c] = e; sum += e }
-                for c in c1..<n { row[c] = 0 }
+                if c0 > 0 { row.update(repeating: 0, count: c0) }
+                let sum = expShiftSum(row + c0, c1 - c0, shift: mNew)
+                if c1 < n { (row + c1).update(repeating: 0, count: n - c1) }
                 l[r] = l[r] * correction + sum
                 m[r] = mNew
                 if correction != 1 { for i in 0..<hd { acc[r * hd + i] *= correction } }
             }
             // acc (rows, hd) += p v
-            BLAS.gemmNN(m: u.rows, n: hd, k: n, a: s, lda: n, b: v, ldb: ld, beta: 1, c: acc, ldc: hd)
+            if direct {
+                smallPV(rows: u.rows, n: n, hd: hd, p: s, v: v, ldv: ld, acc: acc)
+            } else {
+                BLAS.gemmNN(m: u.rows, n: hd, k: n, a: s, lda: n, b: v, ldb: ld, beta: 1, c: acc, ldc: hd)
+            }
         }
         if splits == 1 {
             for r in 0..<u.rows {

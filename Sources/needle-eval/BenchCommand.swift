@@ -72,6 +72,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Benchmarks should measure the fast kernels; a no-op if main already did this, if the
+        // user set OPENBLAS_CORETYPE, or if the CPU lacks AVX-512.
+        BLASLauncher.reexecWithFastKernelsIfNeeded()
         let m: Model
         if let model {
             m = try Model(directory: URL(fileURLWithPath: model))

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import YOCORuntime
 
@@ -99,6 +100,19 @@ final class ForwardParityTests: XCTestCase {
         small.reset()
         XCTAssertEqual(small.position, 0)
         assertClose([try small.prefill(tokens)], [reference], tol: 0, "reset")
+    }
+
+    func testFastExpAccuracy() {
+        var worst: Double = 0
+        for i in 0...200_000 {
+            let x = -Float(i) * 1e-3 * (i % 2 == 0 ? 1 : 0.37) + (i % 3 == 0 ? 88 : 0)
+            let want = Foundation.exp(Double(x))
+            guard x <= 88, x >= -87 else { continue }
+            worst = max(worst, abs(Double(fastExp(x)) - want) / max(want, 1e-30))
+        }
+        XCTAssertLessThan(worst, 1e-6)
+        XCTAssertEqual(fastExp(-.infinity), fastExp(-200))
+        print("OK fast-exp relerr=\(worst)")
     }
 
     func testRopeAtLargePositions() {

@@ -6,10 +6,23 @@ import XCTest
 /// file and the tensor or field, never a crash.
 final class LoadFaultTests: XCTestCase {
     let config = TestModels.config("yoco_swa")
+    private var created: [URL] = []
+
+    override func tearDown() {
+        created.forEach { try? FileManager.default.removeItem(at: $0) }
+        created = []
+        super.tearDown()
+    }
+
+    func newDirectory() -> URL {
+        let dir = TestModels.tempDirectory()
+        created.append(dir)
+        return dir
+    }
 
     /// A valid model directory to corrupt.
     func validDirectory() throws -> URL {
-        let dir = TestModels.tempDirectory()
+        let dir = newDirectory()
         try Model.write(config: config, tensors: Model.randomTensors(config: config, seed: 1), to: dir)
         return dir
     }
@@ -151,7 +164,7 @@ final class LoadFaultTests: XCTestCase {
         let exact = InferenceSession(model: Model(config: config, tensors: tensors), options: SessionOptions(threads: 2), capacity: 30)
             .logitsForAllPositions(tokens)
         for dtype in [SafeTensorsWriter.StoreAs.F16, .BF16] {
-            let dir = TestModels.tempDirectory()
+            let dir = newDirectory()
             try Model.write(config: config, tensors: tensors, to: dir, dtype: dtype)
             let loaded = InferenceSession(model: try Model(directory: dir), options: SessionOptions(threads: 2), capacity: 30)
             assertClose(loaded.logitsForAllPositions(tokens), exact, tol: dtype == .F16 ? 0.05 : 0.3, "\(dtype) weights ≈ f32")
