@@ -1,0 +1,88 @@
+"""Self-checks of the PyTorch reference (no pytest; CI does not run Python).
+Usage: python3 training/check_reference.py   -> prints OK, maxdiff = ... per check; exits 1 on failure."""
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from yoco import Config, build, init_weights        # noqa: E402
+from yoco.infer import Session                      # noqa: E402
+from yoco.layers import sliding_window_attention    # noqa: E402
+
+FIXTURES = os.path.join(os.path.dirname(HERE), "Tests", "YOCORuntimeTests", "Fixtures")
+failed = []
+
+
+def report(name, diff, tol=1e-9):
+    ok = diff <= tol
+    print(f"{'OK  ' if ok else 'FAIL'} {name}, maxdiff = {diff:.3e}")
+    if not ok:
+        failed.append(name)
+
+
+def small(**over):
+    base = dict(dim=32, n_layers=4, hidden_dim=64, n_self_heads=4, n_attn_heads=4, n_attn_kv_heads=2,
+                vocab_size=264, rope_theta=1e4, sliding_window=16, cross_attention_rope=True)
+    return Config.from_dict({**base, **over})
+
+
+def check_swa_blocks():
+    q, k, v = (torch.randn(2, 3, 70, 8, dtype=torch.float64) for _ in range(3))
+    i, j = torch.arange(70)[:, None], torch.arange(70)[None, :]
+    ref = F.scaled_dot_product_attention(q, k, v, attn_mask=(j <= i) & (j > i - 16))
+    report("blocked SWA == masked full attention", (sliding_window_attention(q, k, v, 16, 0) - ref).abs().max())
+
+
+def check_gret_forms():
+    m = init_weights(build(small(sliding_window=None)), std=0.1).double()
+    mix = m.self_decoder.layers[0].mixer
+    x = torch.randn(2, 300, 32, dtype=torch.float64)
+    a, sa = mix(x)
+    b, sb = mix(x, recurrent=True)
+    report("gRet chunkwise == recurrent (outputs)", (a - b).abs().max())
+    report("gRet chunkwise == recurrent (state)", (sa - sb).abs().max())
+
+
+def check_chunked_inference():
+    torch.manual_seed(0)
+    ids = torch.randint(0, 256, (1, 333))
+    for over in (dict(), dict(cross_attention_rope=False), dict(sliding_window=None)):
+        m = init_weights(build(small(**over)), std=0.1, norm_jitter=0.1).double()
+        full = m(ids)[0]
+        s = Session(m, capacity=400, chunk=64)
+        s.prefill(ids[0, :300])
+        last = s.logits()
+        for t in ids[0, 300:]:
+            last = s.extend([int(t)])
+        mid = Session(m, capacity=400, chunk=100)
+        report(f"chunked early-exit == full forward, last token {over}", (last - full[-1]).abs().max())
+        report(f"chunked prefill at position 299 {over}", (mid.extend(ids[0, :300]) - full[299]).abs().max())
+
+
+def check_fixtures():
+    if not os.path.isdir(FIXTURES):
+        return
+    for case in sorted(os.listdir(FIXTURES)):
+        d = os.path.join(FIXTURES, case)
+        if not os.path.exists(os.path.join(d, "expected.safetensors")):
+            continue
+        cfg = Config.load(os.path.join(d, "config.json"))
+        m = build(cfg).double()
+        m.load_state_dict({k: v.double() for k, v in load_file(os.path.join(d, "model.safetensors")).items()})
+        exp = load_file(os.path.join(d, "expected.safetensors"))
+        with torch.no_grad():
+            logits = m(exp["tokens"].long()[None])[0].float()
+        report(f"fixture {case} reproduces", (logits - exp["logits"]).abs().max(), tol=1e-6)
+
+
+if __name__ == "__main__":
+    with torch.no_grad():
+        check_swa_blocks()
+        check_gret_forms()
+        check_chunked_inference()
+    check_fixtures()
+    sys.exit(1 if failed else 0)

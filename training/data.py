@@ -1,0 +1,289 @@
+"""Needle-in-a-haystack training and evaluation sequences, generated on the fly from the task specs in
+tasks/*.json (same needle/question templates, key and value kinds, stop strings as the Swift side).
+Byte-level tokens: bytes 0-255, BOS 256, EOS 257, PAD 258."""
+import glob
+import hashlib
+import json
+import os
+import random
+import re
+
+BOS, EOS, PAD = 256, 257, 258
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "training", "corpus")
+NOISE = "The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again. "
+STANDIN_CITIES = ["Tokyo", "Paris", "Lagos", "Lima", "Oslo", "Cairo", "Delhi", "Quito", "Dakar",
+                  "Hanoi", "Vienna", "Boston", "Sydney", "Nairobi", "Madrid", "Toronto", "Seoul"]
+STANDIN_WORDS = ["apple", "river", "stone", "cloud", "maple", "tiger", "piano", "candle", "harbor",
+                 "meadow", "violet", "copper", "falcon", "lantern", "orchid", "saddle"]
+
+
+# ---------------------------------------------------------------------------------------------
+# haystack text sources (all kept as bytes)
+
+def collapse_ws(text):
+    return re.sub(r"\s+", " ", text).strip() + " "
+
+
+def read_lines(path, fallback):
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            items = [l.strip() for l in f if l.strip()]
+        if items:
+            return items
+    return list(fallback)
+
+
+def license_text():
+    """Real English prose available on every Debian machine: license and copyright texts (deduplicated)."""
+    files = sorted(glob.glob("/usr/share/common-licenses/*") + glob.glob("/usr/share/doc/*/copyright"))
+    seen, parts = set(), []
+    for path in files:
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        digest = hashlib.sha1(raw).digest()
+        if digest not in seen:
+            seen.add(digest)
+            parts.append(collapse_ws(raw.decode("utf-8", "replace")))
+    return "".join(parts).encode("utf-8")
+
+
+def heldout_text(folder):
+    files = sorted(glob.glob(os.path.join(folder, "*.txt")))
+    assert files, f"no held-out text in {folder}: run training/make_heldout_haystack.py first"
+    return "".join(collapse_ws(open(p, encoding="utf-8").read()) for p in files).encode("utf-8")
+
+
+def builtin_text(require_real):
+    """The Swift toolkit's own built-in haystack, dumped by the lead into corpus/builtin.txt."""
+    path = os.path.join(CORPUS, "builtin.txt")
+    if os.path.exists(os.path.join(CORPUS, "READY")) and os.path.exists(path):
+        with open(path, "rb") as f:
+            return f.read()
+    assert not require_real, "training/corpus/READY missing: the real corpus is required"
+    print("data: corpus not READY, using license text as a stand-in for the built-in haystack")
+    return None
+
+
+class Text:
+    """One haystack source: a long byte string; windows start after a sentence end."""
+
+    def __init__(self, name, data):
+        self.name, self.data = name, data
+        assert len(data) > 10000, f"haystack source {name} too small"
+
+    def window(self, n, rng):
+        while len(self.data) < n + 2:
+            self.data = self.data + b" " + self.data
+        start = rng.randrange(0, len(self.data) - n)
+        dot = self.data.find(b". ", start, start + 2000)
+        if dot >= 0 and dot + 2 + n <= len(self.data):
+            start = dot + 2
+        return self.data[start:start + n]
+
+
+def noise_text():
+    return Text("noise", (NOISE * 2000).encode())
+
+
+# ---------------------------------------------------------------------------------------------
+# keys and values
+
+def make_uuid(rng):
+    h = "%032x" % rng.getrandbits(128)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def make_number(rng, digits):
+    return str(rng.randrange(10 ** (digits - 1), 10 ** digits))
+
+
+class Vocab:
+    def __init__(self):
+        self.cities = read_lines(os.path.join(CORPUS, "cities.txt"), STANDIN_CITIES)
+        self.words = read_lines(os.path.join(CORPUS, "words.txt"), STANDIN_WORDS)
+
+    def keys(self, spec, n, rng):
+        kind = spec["keys"]["kind"]
+        if kind == "uuids":
+            return [make_uuid(rng) for _ in range(n)]
+        if kind == "numbers":
+            return list({make_number(rng, 7) for _ in range(4 * n)})[:n]
+        pool = {"cities": self.cities, "words": self.words}.get(kind) or spec["keys"].get("items")
+        return rng.sample(pool, n)
+
+    def value(self, spec, rng):
+        v = spec["values"]
+        kind = v["kind"]
+        if kind == "number":
+            return make_number(rng, v.get("digits", 7))
+        if kind == "uuid":
+            return make_uuid(rng)
+        if kind == "word":
+            return rng.choice(self.words)
+        return rng.choice(v["items"])
+
+
+def load_specs(folder=os.path.join(ROOT, "tasks")):
+    specs = {}
+    for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+        with open(path) as f:
+            s = json.load(f)
+        specs[s["name"]] = s
+    return specs
+
+
+# ---------------------------------------------------------------------------------------------
+# one sequence: BOS, haystack with needles at sentence boundaries, then question/answer pairs
+
+def sentence_boundary(hay, pos):
+    """Largest offset <= pos that starts a sentence (just after '. '), or 0."""
+    i = hay.rfind(b". ", 0, max(pos, 0) + 1)
+    return i + 2 if i >= 0 else 0
+
+
+def place_needles(hay, needles, depths):
+    """needles: list of bytes; depths: fractions in [0, 1]. Returns new haystack, needle order."""
+    spots = sorted((sentence_boundary(hay, int(d * len(hay))), i) for i, d in enumerate(depths))
+    out, prev = [], 0
+    for pos, i in spots:
+        out += [hay[prev:pos], needles[i]]
+        prev = pos
+    out.append(hay[prev:])
+    return b"".join(out), [i for _, i in spots]
+
+
+def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, depths=None, first_only=False):
+    """Returns dict(prefix=bytes with BOS token list, qa=[(question bytes, answer bytes)], expected=[...]).
+    The whole sequence (prefix + all q/a) is exactly `length` tokens; with first_only the prompt
+    (prefix + first question) is `length` tokens instead, as the Swift prompt builder does."""
+    keys = vocab.keys(spec, n_keys, rng)
+    asked = rng.sample(range(n_keys), n_queries)
+    stop = spec.get("stop", ".").encode()
+    dummy = [[vocab.value(spec, rng) for _ in range(vpk)] for _ in keys]   # to size the needles
+    needle_len = sum(len(spec["needle"].format(key=k, value=v).encode()) for k, vs in zip(keys, dummy) for v in vs)
+    questions = [spec["question"].format(key=keys[a]).encode() for a in asked]
+    answer_len = [len(", ".join(dummy[a]).encode()) + len(stop) for a in asked]
+    if first_only:
+        fixed = needle_len + len(questions[0])
+    else:
+        fixed = needle_len + sum(len(q) for q in questions) + sum(answer_len)
+    hay_len = length - 1 - fixed
+    if hay_len < 16:
+        return None
+    hay = text.window(hay_len, rng)
+    used, values = set(), []
+    for vs in dummy:   # fresh values of the same kind and length, never present in the haystack
+        row = []
+        for v in vs:
+            while True:
+                nv = vocab.value(spec, rng)
+                if len(nv) == len(v) and nv not in used and nv.encode() not in hay:
+                    break
+            used.add(nv)
+            row.append(nv)
+        values.append(row)
+    needles, owner, needle_depths = [], [], []
+    for ki, (k, vs) in enumerate(zip(keys, values)):
+        for v in vs:
+            needles.append(spec["needle"].format(key=k, value=v).encode())
+            owner.append((ki, v))
+            needle_depths.append(rng.random())
+    if depths is not None:   # depth of each needle of the first asked key (the queried needle)
+        j = 0
+        for i, (ki, _) in enumerate(owner):
+            if ki == asked[0]:
+                needle_depths[i] = depths[min(j, len(depths) - 1)]
+                j += 1
+    hay, order = place_needles(hay, needles, needle_depths)
+    in_text = [owner[i] for i in order]
+    expected = [[v for ki, v in in_text if ki == a] for a in asked]
+    answers = [(", ".join(vs)).encode() + stop for vs in expected]
+    return dict(prefix=[BOS] + list(hay), qa=list(zip(questions, answers)), expected=expected, keys=keys,
+                asked=asked, stop=stop)
+
+
+def to_tokens(ex):
+    """-> tokens (list of int), answer (list of 0/1: token is an answer byte)."""
+    toks, ans = list(ex["prefix"]), [0] * len(ex["prefix"])
+    for q, a in ex["qa"]:
+        toks += list(q) + list(a)
+        ans += [0] * len(q) + [1] * len(a)
+    return toks, ans
+
+
+# ---------------------------------------------------------------------------------------------
+# the training mixture
+
+class Mixture:
+    """Samples task family, needle/query counts and haystack source for each training sequence."""
+
+    def __init__(self, require_real_corpus=False, only=None):
+        self.only = only
+        self.copy_share = 0.2
+        self.specs = load_specs()
+        self.vocab = Vocab()
+        lic = Text("licenses", license_text())
+        built = builtin_text(require_real_corpus)
+        self.sources = {"builtin": Text("builtin", built) if built else lic, "licenses": lic,
+                        "noise": noise_text()}
+
+    def source(self, spec, rng):
+        r = rng.random()
+        if spec["haystack"]["kind"] == "noise":
+            name = "noise" if r < 0.6 else ("builtin" if r < 0.8 else "licenses")
+        else:
+            name = "builtin" if r < 0.5 else ("licenses" if r < 0.85 else "noise")
+        return self.sources[name]
+
+    def family(self, rng):
+        """-> spec name, n_keys, n_queries, values per key."""
+        r = rng.random()
+        if self.only == "niah_single" or r < 0.15:
+            return "niah_single", 1, 1, 1
+        if r < 0.55:
+            n = rng.randint(2, 8)
+            return "multi_needle", n, rng.randint(1, min(n, 4)), 1
+        if r < 0.70:
+            return "niah_multiquery", 4, 4, 1
+        if r < 0.85:
+            n = rng.randint(1, 6)
+            return "niah_multikey", n, rng.randint(1, min(n, 2)), 1
+        return "niah_multivalue", rng.randint(1, 3), 1, rng.randint(2, 4)
+
+    def copy_sequence(self, rng, length):
+        """Induction bootstrap: a haystack whose last m bytes repeat an earlier slice of it; the repeat
+        (after its first 4 bytes) is scored like an answer. Teaches 'find the earlier context, copy on'."""
+        m = max(16, min(128, length // 8))
+        hay = self.source(self.specs["niah_single"], rng).window(length - 1 - m, rng)
+        s = rng.randrange(0, len(hay) - m)
+        toks = [BOS] + list(hay) + list(hay[s:s + m])
+        ans = [0] * (len(toks) - m + 4) + [1] * (m - 4)
+        return toks, ans
+
+    def sample(self, rng, length):
+        if self.only is None and rng.random() < self.copy_share:
+            return self.copy_sequence(rng, length)
+        name, n, q, vpk = self.family(rng)
+        spec = self.specs[name]
+        text = self.source(spec, rng)
+        while True:
+            ex = build_example(spec, text, self.vocab, rng, length, n, q, vpk)
+            if ex is not None and len(ex["prefix"]) >= 0.35 * length:
+                return to_tokens(ex)
+            if q > 1:
+                q -= 1
+            elif n > 1:
+                n -= 1
+            elif vpk > 1:
+                vpk -= 1
+            else:   # nothing fits: fall back to the smallest task
+                spec, n, q, vpk = self.specs["niah_single"], 1, 1, 1
+                text = self.sources["noise"] if rng.random() < 0.3 else self.sources["builtin"]
+                n_try = getattr(self, "_fallback", 0)
+                self._fallback = n_try + 1
+                if n_try > 10000:
+                    raise RuntimeError(f"length {length} is too short for any task")

@@ -1,0 +1,234 @@
+"""Train the shipped byte-level YOCO needle retriever (recipe: YOCO_REFERENCE.md, "Measured").
+Example: python3 training/train.py --name tiny --hours 1.5
+Resumable: python3 training/train.py --name tiny --resume"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from yoco import Config, build, init_weights   # noqa: E402
+import data as D                                 # noqa: E402
+import evaluate as E                             # noqa: E402
+
+RUNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--name", required=True, help="run folder training/runs/NAME")
+    p.add_argument("--resume", action="store_true", help="continue from training/runs/NAME/ckpt.pt")
+    p.add_argument("--hours", type=float, help="wall-clock budget; the curriculum is sized to it")
+    p.add_argument("--max-steps", type=int, help="step budget (instead of --hours)")
+    p.add_argument("--extend-hours", type=float,
+                   help="with --resume: add a stage at the last length sized to this many more hours "
+                        "(the cosine schedule is stretched to the new total)")
+    p.add_argument("--plan", help="explicit curriculum LEN:STEPS,... (e.g. 256:3000,512:1400); overrides --hours")
+    p.add_argument("--lengths", default="256,512,1024,2048", help="curriculum sequence lengths")
+    p.add_argument("--fractions", default="0.15,0.25,0.30,0.30", help="share of the budget per length")
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--lr", type=float, default=3e-3)
+    p.add_argument("--warmup", type=int, default=100)
+    p.add_argument("--lm-weight", type=float, default=0.05, help="weight of the LM loss on all tokens")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--device", default="auto", help="auto | cpu | cuda")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--ckpt-minutes", type=float, default=5.0)
+    p.add_argument("--eval-minutes", type=float, default=10.0)
+    p.add_argument("--log-every", type=int, default=50)
+    p.add_argument("--bf16", action="store_true", help="bf16 autocast for matmuls (weights stay f32)")
+    p.add_argument("--allow-standin-corpus", action="store_true", help="smoke tests only")
+    p.add_argument("--init-std", type=float, default=0.02, help="std of linear weights at init")
+    p.add_argument("--only-task", default=None, help="debug: train on one task family only")
+    p.add_argument("--config", default=None, help="JSON with model config overrides")
+    return p.parse_args()
+
+
+def model_config(args):
+    cfg = Config(dim=128, n_layers=4, hidden_dim=384, n_self_heads=4, n_attn_heads=4, n_attn_kv_heads=2,
+                 vocab_size=264, rope_theta=1e8, norm_eps=1e-5, sliding_window=128,
+                 architecture="yoco", cross_attention_rope=False)
+    if args.config:
+        with open(args.config) as f:
+            cfg = Config.from_dict({**cfg.__dict__, **json.load(f)})
+    return cfg.validate()
+
+
+def get_batch(mix, rng, length, batch, device):
+    toks, ans = zip(*(mix.sample(rng, length) for _ in range(batch)))
+    return torch.tensor(toks, device=device), torch.tensor(ans, device=device, dtype=torch.bool)
+
+
+def loss_fn(model, toks, ans, lm_weight, bf16=False):
+    """Answer-token CE + lm_weight * CE on every next token. toks, ans (B, T)."""
+    with torch.autocast(toks.device.type, dtype=torch.bfloat16, enabled=bf16):
+        logits = model(toks[:, :-1])                               # (B, T-1, V)
+    ce = F.cross_entropy(logits.flatten(0, 1).float(), toks[:, 1:].flatten(), reduction="none")
+    mask = ans[:, 1:].flatten()
+    ans_loss = ce[mask].mean()
+    lm_loss = ce.mean()
+    return ans_loss + lm_weight * lm_loss, ans_loss.detach(), lm_loss.detach()
+
+
+def lr_at(step, total, args):
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = min(1.0, (step - args.warmup) / max(1, total - args.warmup))
+    return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def make_plan(args, model, opt, mix, device):
+    """-> list of [length, steps]. With --hours, time a few steps per length to size each stage."""
+    lengths = [int(x) for x in args.lengths.split(",")]
+    fracs = [float(x) for x in args.fractions.split(",")]
+    assert len(lengths) == len(fracs)
+    if args.plan:
+        return [[int(a), int(b)] for a, b in (x.split(":") for x in args.plan.split(","))]
+    if args.max_steps:
+        return [[L, max(1, round(f * args.max_steps / sum(fracs)))] for L, f in zip(lengths, fracs)]
+    budget = args.hours * 3600 * 0.95 - 60          # leave room for evaluations and checkpoints
+    plan = []
+    for L, f in zip(lengths, fracs):
+        sec = calibrate(args, model, opt, mix, device, L)
+        plan.append([L, max(1, int(f / sum(fracs) * budget / sec))])
+        log(f"calibrate length {L}: {sec:.3f} s/step -> {plan[-1][1]} steps")
+    return plan
+
+
+def calibrate(args, model, opt, mix, device, L):
+    """Seconds per training step at length L (median of 4 timed steps after one warm-up step)."""
+    rng = random.Random(args.seed + 999)
+    times = []
+    for i in range(5):
+        toks, ans = get_batch(mix, rng, L, args.batch, device)
+        t0 = time.time()
+        loss, _, _ = loss_fn(model, toks, ans, args.lm_weight, args.bf16)
+        loss.backward()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.time() - t0)
+        opt.zero_grad(set_to_none=True)
+    return sorted(times[1:])[len(times[1:]) // 2] * 1.05   # optimizer step and data on top
+
+
+def stage_at(plan, step):
+    for L, n in plan:
+        if step < n:
+            return L
+        step -= n
+    return plan[-1][0]
+
+
+def log(msg):
+    line = time.strftime("%H:%M:%S ") + msg
+    print(line, flush=True)
+
+
+def save_ckpt(path, model, opt, step, plan, rng, args, elapsed):
+    tmp = path + ".tmp"
+    torch.save(dict(model=model.state_dict(), opt=opt.state_dict(), step=step, plan=plan,
+                    data_rng=rng.getstate(), torch_rng=torch.get_rng_state(), args=vars(args),
+                    config=model.cfg.__dict__, elapsed=elapsed), tmp)
+    os.replace(tmp, path)
+
+
+def main():
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
+                          ("cpu" if args.device == "auto" else args.device))
+    run_dir = os.path.join(RUNS, args.name)
+    os.makedirs(run_dir, exist_ok=True)
+    ckpt_path = os.path.join(run_dir, "ckpt.pt")
+    metrics = open(os.path.join(run_dir, "metrics.jsonl"), "a")
+
+    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task)
+    ck = torch.load(ckpt_path, map_location=device, weights_only=False) if args.resume else None
+    if ck:   # the run's own hyper-parameters win over command-line defaults
+        keep = {"name", "resume", "extend_hours", "device", "threads", "ckpt_minutes", "eval_minutes"}
+        for k, v in ck["args"].items():
+            if k not in keep:
+                setattr(args, k, v)
+    cfg = Config.from_dict(ck["config"]) if ck else model_config(args)
+    torch.manual_seed(args.seed)
+    model = init_weights(build(cfg), std=args.init_std).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.01,
+                            fused=device.type == "cuda")
+    rng = random.Random(args.seed)
+    if ck:
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, plan, elapsed = ck["step"], ck["plan"], ck["elapsed"]
+        rng.setstate(ck["data_rng"])
+        torch.set_rng_state(ck["torch_rng"])
+        log(f"resumed {ckpt_path} at step {step}, plan {plan}")
+        if args.extend_hours:
+            L = plan[-1][0]
+            sec = calibrate(args, model, opt, mix, device, L)
+            plan.append([L, int(args.extend_hours * 3600 * 0.95 / sec)])
+            log(f"extended plan: {plan}")
+    else:
+        step, elapsed = 0, 0.0
+        plan = make_plan(args, model, opt, mix, device)
+        with open(os.path.join(run_dir, "config.json"), "w") as f:
+            f.write(cfg.to_json())
+    total = sum(n for _, n in plan)
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"device {device}, threads {args.threads}, params {n_params}, plan {plan}, total steps {total}")
+    log("args " + json.dumps(vars(args)))
+    evaluator = E.TrainEval(mix.vocab, mix.specs, seed=4321)
+
+    t_start, t_ckpt, t_eval = time.time() - elapsed, time.time(), time.time()
+    tok_window, t_window = 0, time.time()
+    sum_loss = sum_ans = sum_lm = 0.0
+    while step < total:
+        L = stage_at(plan, step)
+        toks, ans = get_batch(mix, rng, L, args.batch, device)
+        lr = lr_at(step, total, args)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        loss, ans_loss, lm_loss = loss_fn(model, toks, ans, args.lm_weight, args.bf16)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tok_window += toks.numel()
+        sum_loss, sum_ans, sum_lm = sum_loss + loss.item(), sum_ans + ans_loss.item(), sum_lm + lm_loss.item()
+        if step % args.log_every == 0 or step == total:
+            n = args.log_every if step % args.log_every == 0 else step % args.log_every
+            tps = tok_window / (time.time() - t_window)
+            rec = dict(step=step, length=L, loss=sum_loss / n, ans_loss=sum_ans / n, lm_loss=sum_lm / n,
+                       lr=lr, tok_per_s=tps, elapsed_s=time.time() - t_start)
+            log(f"step {step}/{total} len {L} loss {rec['loss']:.4f} ans {rec['ans_loss']:.4f} "
+                f"lm {rec['lm_loss']:.4f} lr {lr:.2e} {tps:.0f} tok/s elapsed {rec['elapsed_s'] / 60:.1f} min")
+            metrics.write(json.dumps(rec) + "\n")
+            metrics.flush()
+            sum_loss = sum_ans = sum_lm = 0.0
+            tok_window, t_window = 0, time.time()
+        if time.time() - t_eval > args.eval_minutes * 60 or step == total:
+            model.eval()
+            acc = evaluator.run(model)
+            model.train()
+            log(f"eval step {step}: " + " ".join(f"{k} {v:.2f}" for k, v in acc.items()))
+            metrics.write(json.dumps(dict(step=step, eval=acc, elapsed_s=time.time() - t_start)) + "\n")
+            metrics.flush()
+            torch.save(dict(model=model.state_dict(), config=cfg.__dict__, step=step, eval=acc),
+                       os.path.join(run_dir, f"model_step{step}.pt"))
+            t_eval = time.time()
+            t_window = time.time()
+        if time.time() - t_ckpt > args.ckpt_minutes * 60 or step == total:
+            save_ckpt(ckpt_path, model, opt, step, plan, rng, args, time.time() - t_start)
+            t_ckpt = time.time()
+            t_window = time.time()
+    log(f"done: {step} steps in {(time.time() - t_start) / 60:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
