@@ -111,8 +111,9 @@ final class PromptBuilderTests: XCTestCase {
     func testGridOrderAndCount() {
         let plan = TrialPlan(lengths: [4096, 1024], depths: [50, 0], trials: 2)
         XCTAssertEqual(plan.count, 8)
-        XCTAssertEqual(plan.cells.first, TrialKey(length: 1024, depth: 0, trial: 0))
-        XCTAssertEqual(plan.cells.last, TrialKey(length: 4096, depth: 50, trial: 1))
+        XCTAssertEqual(plan.cells.first, TrialKey(length: 1024, depth: 50, trial: 0))
+        XCTAssertEqual(plan.cells.last, TrialKey(length: 4096, depth: 0, trial: 1))
+        XCTAssertEqual(Set(plan.cells).count, 8)
     }
 
     func testLengthSuffixes() {

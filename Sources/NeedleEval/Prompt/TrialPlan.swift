@@ -1,5 +1,7 @@
-/// The cells of a run: lengths × depths × trials, in the order they are run (shortest length
-/// first, so a user sees results early). Each cell's prompt depends on its key and the seed alone.
+/// The cells of a run: lengths × depths × trials, in the order they are run: shortest length
+/// first, so a user sees results early; within a length, deepest needle first, so consecutive
+/// prompts share the longest prefix (everything before the needle) and the runtime can reuse it.
+/// Each cell's prompt depends on its key and the seed alone.
 public struct TrialPlan: Sendable, Equatable {
     public var lengths: [Int]
     public var depths: [Int]
@@ -12,7 +14,7 @@ public struct TrialPlan: Sendable, Equatable {
     }
 
     public var cells: [TrialKey] {
-        lengths.flatMap { l in depths.flatMap { d in (0..<trials).map { TrialKey(length: l, depth: d, trial: $0) } } }
+        lengths.flatMap { l in depths.reversed().flatMap { d in (0..<trials).map { TrialKey(length: l, depth: d, trial: $0) } } }
     }
 
     public var count: Int { lengths.count * depths.count * trials }
