@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+/// End to end through the real CLI, runtime and SQLite, on a small random-weight model (the
+/// runtime's parity fixture), so the mechanics are tested independently of the trained model:
+/// rows, heatmap files, resume after SIGKILL, bad flags, memory refusal.
+final class RunCLITests: XCTestCase {
+    let model = repositoryRoot.appendingPathComponent("Tests/YOCORuntimeTests/Fixtures/yoco_swa").path
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private var db: String { dir.appendingPathComponent("results.sqlite").path }
+    private var grid: [String] { ["--model", model, "--lengths", "2K,4K", "--depths", "0,50,100", "--trials", "2"] }
+
+    private func count(_ sql: String) throws -> Int {
+        let r = try runCLI(["query", "--db", db, "--csv", sql])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return Int(r.stdout.split(separator: "\n").last!.trimmingCharacters(in: .whitespaces))!
+    }
+
+    func testRunRecordsEveryTrialAndExportsTheHeatmap() throws {
+        let r = try runCLI(["run", "--db", db] + grid)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try count("SELECT COUNT(*) FROM trials"), 12)
+        XCTAssertEqual(try count("SELECT COUNT(*) FROM trials WHERE prompt_tokens = length AND prefill_ms > 0 AND kv_bytes > 0 AND peak_rss_bytes > 0"), 12)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results-run1-heatmap.csv").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results-run1-heatmap.svg").path))
+        XCTAssertEqual(try count("SELECT COUNT(*) FROM runs WHERE status = 'finished'"), 1)
+        XCTAssertTrue(r.stdout.contains("run 1"), r.stdout)
+
+        let csv = dir.appendingPathComponent("h.csv")
+        let e = try runCLI(["export", "heatmap", "--db", db, "--format", "csv", "--out", csv.path])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.first, "depth_percent,2048,4096")
+        XCTAssertEqual(lines.count, 4)
+    }
+
+    func testResumeAfterKillLosesAndRepeatsNothing() throws {
+        let process = Process()
+        process.executableURL = needleEvalExecutable()
+        // Longer prompts, so the kill lands mid-run.
+        let slow = ["--model", model, "--lengths", "4K,16K", "--depths", "0,50,100", "--trials", "2"]
+        process.arguments = ["run", "--db", db] + slow
+        process.currentDirectoryURL = repositoryRoot
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Kill it once a few trials are in (polling the database like any reader would).
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: db),
+               let n = try? count("SELECT COUNT(*) FROM trials"), n >= 3 { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = try count("SELECT COUNT(*) FROM trials")
+        XCTAssertGreaterThanOrEqual(before, 3)
+        XCTAssertLessThan(before, 12, "the kill must land before the run ends")
+
+        let r = try runCLI(["run", "--db", db, "--resume"] + slow)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("resuming run 1"), r.stderr)
+        XCTAssertEqual(try count("SELECT COUNT(*) FROM trials"), 12)
+        XCTAssertEqual(try count("SELECT COUNT(DISTINCT length || '/' || depth || '/' || trial) FROM trials"), 12)
+        XCTAssertEqual(try count("SELECT COUNT(*) FROM runs"), 1)
+    }
+
+    func testBadFlagsExitTwoBeforeAnyWork() throws {
+        let cases: [([String], String)] = [
+            (["--length", "0"], "--length"), (["--depths", "120"], "--depths"), (["--trials", "-1"], "--trials"),
+            (["--model", dir.path], "config.json"), (["--task", "README.md"], "README.md"),
+        ]
+        for (args, fragment) in cases {
+            let r = try runCLI(["run", "--db", db, "--model", model] + args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(fragment), "\(args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: db), "\(args) must not create the database")
+        }
+    }
+
+    func testALengthThatCannotFitIsRefused() throws {
+        let r = try runCLI(["run", "--db", db, "--model", model, "--lengths", "1M", "--depths", "50", "--max-memory", "64M"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--max-memory"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db))
+    }
+}
