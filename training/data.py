@@ -223,7 +223,7 @@ class Mixture:
 
     def __init__(self, require_real_corpus=False, only=None):
         self.only = only
-        self.copy_share = 0.2
+        self.copy_share = 0.25
         self.specs = load_specs()
         self.vocab = Vocab()
         lic = Text("licenses", license_text())

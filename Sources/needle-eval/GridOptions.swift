@@ -40,7 +40,15 @@ struct GridOptions: ParsableArguments {
     /// The task spec with command-line overrides applied and re-validated.
     func loadTask() throws -> TaskSpec {
         var spec = try TaskSpec.load(path: task)
-        if let needles { spec.needles = needles }
+        if let needles {
+            spec.needles = needles
+            // Record the spec as run: the override goes into the stored JSON (and so its hash).
+            if var dict = try JSONSerialization.jsonObject(with: Data(spec.json.utf8)) as? [String: Any] {
+                dict["needles"] = needles
+                let data = try JSONSerialization.data(withJSONObject: dict, options: [.sortedKeys, .prettyPrinted])
+                spec.json = String(decoding: data, as: UTF8.self)
+            }
+        }
         if let trials { spec.trials = trials }
         if let seed { spec.seed = UInt64(seed) }
         if let length, let l = Lengths.parse(length) {

@@ -10,8 +10,8 @@ enum RunSetup {
                         resume: Bool, options: String) throws -> RunRecord {
         let weights = URL(fileURLWithPath: modelPath).appendingPathComponent("model.safetensors").path
         let modelSHA = try SHA256.hex(fileAt: weights)
-        // The spec file as written plus what the command line changed that alters prompts.
-        let taskHash = SHA256.hex(spec.json + "\u{0}needles=\(spec.needles)")
+        // The spec as run (command-line --needles included); seed and grid are columns of their own.
+        let taskHash = SHA256.hex(spec.json)
         if resume {
             if let run = try store.findResumableRun(modelSHA256: modelSHA, taskHash: taskHash,
                                                     gridJSON: plan.json, seed: spec.seed) {
