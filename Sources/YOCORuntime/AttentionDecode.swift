@@ -19,19 +19,23 @@ func smallScores(rows: Int, n: Int, hd: Int, scale: Float, q: UnsafePointer<Floa
         let qa = (a0.lowHalf, a0.highHalf, a1.lowHalf, a1.highHalf)
         let qb = (b0.lowHalf, b0.highHalf, b1.lowHalf, b1.highHalf)
         // 8 keys at a time: 8-lane partial dot products, then one transposing tree reduction
-        // gives the 8 scores of a row in one vector (no per-key horizontal sums).
-        @inline(__always) func partials(_ j: Int) -> (Vec8, Vec8) {
-            let kj = k + j * ldk
-            let k0 = load8(kj), k1 = load8(kj + 8), k2 = load8(kj + 16), k3 = load8(kj + 24)
-            return (qa.0 * k0 + qa.1 * k1 + qa.2 * k2 + qa.3 * k3, qb.0 * k0 + qb.1 * k1 + qb.2 * k2 + qb.3 * k3)
-        }
+        // gives the 8 scores of a row in one vector (no per-key horizontal sums). The partials go
+        // through a stack buffer and a non-inlined reduction: inlined, LLVM's SLP vectorizer
+        // rewrites the whole thing into scalar gathers.
         var j0 = 0
-        while j0 + 8 <= n {
-            let p0 = partials(j0), p1 = partials(j0 + 1), p2 = partials(j0 + 2), p3 = partials(j0 + 3)
-            let p4 = partials(j0 + 4), p5 = partials(j0 + 5), p6 = partials(j0 + 6), p7 = partials(j0 + 7)
-            store8(reduce8(p0.0, p1.0, p2.0, p3.0, p4.0, p5.0, p6.0, p7.0), s + j0)
-            store8(reduce8(p0.1, p1.1, p2.1, p3.1, p4.1, p5.1, p6.1, p7.1), s + n + j0)
-            j0 += 8
+        withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 16) { part in
+            let pp = part.baseAddress!
+            while j0 + 8 <= n {
+                for u in 0..<8 {
+                    let kj = k + (j0 + u) * ldk
+                    let k0 = load8(kj), k1 = load8(kj + 8), k2 = load8(kj + 16), k3 = load8(kj + 24)
+                    pp[u] = qa.0 * k0 + qa.1 * k1 + qa.2 * k2 + qa.3 * k3
+                    pp[8 + u] = qb.0 * k0 + qb.1 * k1 + qb.2 * k2 + qb.3 * k3
+                }
+                reduce8(pp, s + j0)
+                reduce8(pp + 8, s + n + j0)
+                j0 += 8
+            }
         }
         for j in j0..<n {
             let kj = k + j * ldk, k0 = load16(kj), k1 = load16(kj + 16)
@@ -105,10 +109,10 @@ typealias Vec8 = SIMD8<Float>
     return ab.evenHalf + ab.oddHalf
 }
 
-/// [Σ p0, Σ p1, …, Σ p7]: the lane sums of eight vectors in one vector.
-@inline(__always) private func reduce8(_ p0: Vec8, _ p1: Vec8, _ p2: Vec8, _ p3: Vec8,
-                                       _ p4: Vec8, _ p5: Vec8, _ p6: Vec8, _ p7: Vec8) -> Vec8 {
-    pairSums(pairSums(pairSums(p0, p1), pairSums(p2, p3)), pairSums(pairSums(p4, p5), pairSums(p6, p7)))
+/// out[0..<8] = [Σ p[0], Σ p[1], …, Σ p[7]]: the lane sums of eight vectors in one vector.
+@inline(never) private func reduce8(_ p: UnsafePointer<Vec8>, _ out: UnsafeMutablePointer<Float>) {
+    store8(pairSums(pairSums(pairSums(p[0], p[1]), pairSums(p[2], p[3])),
+                    pairSums(pairSums(p[4], p[5]), pairSums(p[6], p[7]))), out)
 }
 
 @inline(__always) private func store16(_ x: Vec16, _ p: UnsafeMutablePointer<Float>) {
