@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The runtime's attention and softmax loops are SIMD code: on x86-64 compile them for AVX2 + FMA
+// (x86-64-v3, which LLVM calls "haswell"; the project's machines are Sapphire Rapids) instead of
+// the baseline SSE2. Other targets and other architectures keep the default.
+#if arch(x86_64)
+let yocoRuntimeSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let yocoRuntimeSettings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "needle-eval",
     platforms: [.macOS(.v13)],
@@ -20,7 +29,7 @@ let package = Package(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         // The engine: knows nothing of needles; the only importer of COpenBLAS.
-        .target(name: "YOCORuntime", dependencies: ["COpenBLAS"]),
+        .target(name: "YOCORuntime", dependencies: ["COpenBLAS"], swiftSettings: yocoRuntimeSettings),
         // Tasks, prompts, scoring, results store; the only importer of CSQLite.
         .target(name: "NeedleEval", dependencies: ["CSQLite"]),
         .executableTarget(

@@ -54,6 +54,7 @@ private struct AttentionUnit {
     var out: UnsafeMutablePointer<Float>, ldo: Int
     var rows: Int, pos0: Int, posStep: Int
     var keyLo: Int, keyHi: Int     // kv rows [keyLo, keyHi) this block may read
+    var kvHeadCount = 1            // kv heads kvHead ..< kvHead+count, `group` rows each
 }
 
 /// Causal grouped-query attention of `queries` over `kv`, optionally limited to a sliding
@@ -76,7 +77,12 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
         units.append(AttentionUnit(kvHead: kvh, q: q, ldq: ldq, out: out, ldo: ldo, rows: rows,
                                    pos0: pos0, posStep: posStep, keyLo: lo, keyHi: hi))
     }
-    if queries.tokens == 1 {
+    if queries.tokens == 1, case .f32 = kv.store {
+        // One token, f32 cache: one unit for all heads (adjacent rows, stride hd, same position),
+        // so each task streams whole K and V rows once instead of once per kv head.
+        addUnit(0, q: queries.q, ldq: hd, out: queries.out, ldo: hd, rows: heads, pos0: queries.firstPosition, posStep: 0)
+        units[0].kvHeadCount = kvHeads
+    } else if queries.tokens == 1 {
         // One token: the group's heads are adjacent rows (stride hd) at the same position.
         for kvh in 0..<kvHeads {
             addUnit(kvh, q: queries.q + kvh * group * hd, ldq: hd, out: queries.out + kvh * group * hd, ldo: hd,
@@ -95,7 +101,7 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
     let maxTiles = units.map { ($0.keyHi - $0.keyLo + tile - 1) / tile }.max() ?? 1
     let target = 4 * ws.workers
     let splits = units.count >= target ? 1 : min(maxTiles, (target + units.count - 1) / units.count)
-    let rowsMax = max(block, group)
+    let rowsMax = max(block, units.map(\.rows).max() ?? 1)
     ws.ensure(rows: rowsMax, headDim: hd, tasks: units.count * splits)
     let slot = rowsMax * (hd + 2)
 
@@ -109,13 +115,17 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
         let nTiles = (u.keyHi - u.keyLo + tile - 1) / tile
         for t in (split * nTiles / splits)..<((split + 1) * nTiles / splits) {
             let row0 = u.keyLo + t * tile, n = min(tile, u.keyHi - row0)
-            let (k, v, ld) = kv.tile(head: u.kvHead, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
-            // s (rows, n) = scale · q kᵀ
-            let direct = u.rows <= 4 && hd % 16 == 0 && n <= 256   // sgemm wins on long tiles
-            if direct {
-                smallScores(rows: u.rows, n: n, hd: hd, scale: scale, q: u.q, ldq: u.ldq, k: k, ldk: ld, s: s)
-            } else {
-                BLAS.gemmNT(m: u.rows, n: n, k: hd, alpha: scale, a: u.q, lda: u.ldq, b: k, ldb: ld, c: s, ldc: n)
+            let gr = u.rows / u.kvHeadCount   // query rows per kv head
+            // s (rows, n) = scale · q kᵀ, kv head by kv head
+            let direct = gr <= 4 && hd % 16 == 0   // SIMD kernels; sgemm packing costs more at few rows
+            for g in 0..<u.kvHeadCount {
+                let (k, _, ld) = kv.tile(head: u.kvHead + g, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
+                let qg = u.q + g * gr * u.ldq, sg = s + g * gr * n
+                if direct {
+                    smallScores(rows: gr, n: n, hd: hd, scale: scale, q: qg, ldq: u.ldq, k: k, ldk: ld, s: sg)
+                } else {
+                    BLAS.gemmNT(m: gr, n: n, k: hd, alpha: scale, a: qg, lda: u.ldq, b: k, ldb: ld, c: sg, ldc: n)
+                }
             }
             let tileAbs = kv.firstPosition + row0
             for r in 0..<u.rows {
@@ -133,11 +143,15 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
                 m[r] = mNew
                 if correction != 1 { for i in 0..<hd { acc[r * hd + i] *= correction } }
             }
-            // acc (rows, hd) += p v
-            if direct {
-                smallPV(rows: u.rows, n: n, hd: hd, p: s, v: v, ldv: ld, acc: acc)
-            } else {
-                BLAS.gemmNN(m: u.rows, n: hd, k: n, a: s, lda: n, b: v, ldb: ld, beta: 1, c: acc, ldc: hd)
+            // acc (rows, hd) += p v   (f16 scratch: this head's K tile was converted last, so re-convert)
+            for g in 0..<u.kvHeadCount {
+                let (_, v, ld) = kv.tile(head: u.kvHead + g, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
+                let sg = s + g * gr * n, ag = acc + g * gr * hd
+                if direct {
+                    smallPV(rows: gr, n: n, hd: hd, p: sg, v: v, ldv: ld, acc: ag)
+                } else {
+                    BLAS.gemmNN(m: gr, n: hd, k: n, a: sg, lda: n, b: v, ldb: ld, beta: 1, c: ag, ldc: hd)
+                }
             }
         }
         if splits == 1 {

@@ -24,6 +24,11 @@ final class RetentionLayer {
 
     func reset() { state.zero() }
 
+    /// The per-head d×d states S: all a later chunk reads from earlier ones.
+    var stateFloats: Int { heads * headDim * headDim }
+    func save(into dst: UnsafeMutablePointer<Float>) { dst.update(from: state.ptr, count: stateFloats) }
+    func load(from src: UnsafePointer<Float>) { state.ptr.update(from: src, count: stateFloats) }
+
     /// s.att (count, dim) = gRet(xb) before out_proj; xb (count, dim) is the normed input.
     func mix(_ xb: UnsafePointer<Float>, count: Int, position p0: Int, weights w: SelfLayerWeights,
              state s: RunState, rope: RopeTable, workers: Int) {

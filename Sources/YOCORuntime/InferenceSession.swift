@@ -12,6 +12,8 @@ public struct SessionOptions: Sendable {
     public var retentionChunk: Int
     /// Keys per attention tile (tests shrink it to exercise key splitting).
     var attentionKeyTile = 1024
+    /// Byte budget of the chunk-boundary snapshots kept for `prefillReusingPrefix`; 0 disables it.
+    public var prefixCacheBytes = 64 << 20
 
     public init(chunkSize: Int = 4096, kvDType: KVDType = .f32, threads: Int? = nil, retentionChunk: Int = 128) {
         self.chunkSize = chunkSize; self.kvDType = kvDType; self.threads = threads
@@ -32,7 +34,12 @@ public final class InferenceSession {
     private let state: RunState
     private var pending: Int32?         // generated but not yet run through the model
     private var hasLogits = false       // state.logits holds the last context token's logits
+    private var history: [Int32] = []   // every token in the context, pending included
+    private var aligned = true          // every forward so far ran one full chunk from position 0
+    private let snapshots: PrefixSnapshots
     public private(set) var lastStopReason: StopReason?
+    /// Prompt tokens the last `prefillReusingPrefix` took from the previous context.
+    public private(set) var lastReusedTokens = 0
 
     /// `capacity` = context tokens expected (prompt + generation); the KV cache is reserved for it
     /// up front and grows if exceeded.
@@ -52,18 +59,51 @@ public final class InferenceSession {
             pass = TransformerForward(model: model, state: state, capacity: capacity, kvDType: options.kvDType, workers: threads,
                                       keyTile: options.attentionKeyTile)
         }
+        snapshots = PrefixSnapshots(chunk: chunk, floatsPerSnapshot: pass.snapshotFloats, budgetBytes: options.prefixCacheBytes)
     }
 
     /// Tokens in the context.
     public var position: Int { pass.position + (pending == nil ? 0 : 1) }
     /// Bytes of KV cache allocated (YOCO: one cache; Transformer: one per layer).
     public var kvCacheBytes: Int { pass.kvBytes }
+    /// Bytes held by prefix-reuse snapshots (self-decoder states at chunk boundaries).
+    public var prefixCacheBytes: Int { snapshots.bytes }
 
     public func reset() {
         pass.reset()
         pending = nil
         hasLogits = false
         lastStopReason = nil
+        history = []
+        aligned = true
+        snapshots.removeAll()
+        lastReusedTokens = 0
+    }
+
+    /// Same result as `reset(); prefill(tokens)` — bitwise — but resumes from the last chunk
+    /// boundary inside the prefix `tokens` shares with the current context, and prefills only
+    /// the rest with the same chunk alignment. `lastReusedTokens` says how many were skipped.
+    @discardableResult
+    public func prefillReusingPrefix(_ tokens: [Int32]) throws -> [Float] {
+        guard !tokens.isEmpty else { throw RuntimeError.emptyInput("prefill tokens") }
+        try tokens.withUnsafeBufferPointer { try validate($0) }
+        var shared = 0
+        let limit = min(history.count, tokens.count - 1)   // the last token must run for its logits
+        while shared < limit && history[shared] == tokens[shared] { shared += 1 }
+        guard let resume = snapshots.latest(atOrBefore: shared) else {
+            reset()
+            return try prefill(tokens)
+        }
+        resume.state.withUnsafeBufferPointer { pass.restore(position: resume.position, from: $0.baseAddress!) }
+        snapshots.dropAfter(resume.position)
+        history.removeSubrange(resume.position...)
+        pending = nil
+        hasLogits = false
+        lastStopReason = nil
+        aligned = true
+        let result = try prefill(Array(tokens[resume.position...]))
+        lastReusedTokens = resume.position
+        return result
     }
 
     /// Appends `tokens` to the context and returns the logits of the last one. Prompt tokens
@@ -86,6 +126,9 @@ public final class InferenceSession {
     /// Runs one token (a decode step) and keeps its logits; allocation-free.
     public func step(_ token: Int32) throws {
         if let p = pending { pending = nil; try runOne(p) }
+        let vocab = model.config.vocabSize
+        if token < 0 || Int(token) >= vocab { throw RuntimeError.invalidToken(id: token, vocabSize: vocab) }
+        history.append(token)
         try runOne(token)
     }
 
@@ -105,6 +148,7 @@ public final class InferenceSession {
             if token == tk.eosID { lastStopReason = .eos; break }
             out.append(token)
             pending = token          // in the context; run lazily (the last one may never need it)
+            history.append(token)
             hasLogits = false
             if let stop, !stop.isEmpty, tk.decode(Array(out.suffix(stop.utf8.count + 4))).contains(stop) {
                 lastStopReason = .stopString
@@ -120,7 +164,17 @@ public final class InferenceSession {
         var t = token
         BLAS.setThreads(threads)
         pass.forward(tokens: &t, count: 1, outputs: .last, logits: state.logits.ptr)
+        afterForward(count: 1)
         hasLogits = true
+    }
+
+    /// Keeps a prefix snapshot while the context is still a run of full chunks from 0.
+    private func afterForward(count: Int) {
+        if aligned && count == state.chunk {
+            snapshots.offer(position: pass.position, pass: pass)
+        } else {
+            aligned = false
+        }
     }
 
     private func validate(_ tokens: UnsafeBufferPointer<Int32>) throws {
@@ -138,6 +192,7 @@ public final class InferenceSession {
         try all.withUnsafeBufferPointer { try validate($0) }
         let skip = pending == nil ? 0 : 1
         pending = nil
+        history.append(contentsOf: tokens)
         hasLogits = false
         BLAS.setThreads(threads)
         let vocab = model.config.vocabSize, chunk = state.chunk
@@ -161,6 +216,7 @@ public final class InferenceSession {
                     pass.forward(tokens: buf.baseAddress! + start, count: n, outputs: isLast ? .last : .none,
                                  logits: state.logits.ptr)
                 }
+                afterForward(count: n)
             }
         }
         hasLogits = true

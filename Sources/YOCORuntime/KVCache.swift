@@ -70,6 +70,13 @@ final class KVCache {
 
     func reset() { count = 0 }
 
+    /// Forgets rows at positions ≥ `rows` (prefix reuse: rows before stay valid, later appends
+    /// overwrite the rest).
+    func truncate(to rows: Int) {
+        precondition(rows >= 0 && rows <= count, "KV truncate past the cached rows")
+        count = rows
+    }
+
     func reserve(_ rows: Int) {
         guard rows > capacity else { return }
         switch dtype {

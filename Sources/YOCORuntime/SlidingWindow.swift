@@ -18,6 +18,17 @@ final class SlidingWindowLayer {
 
     func reset() { k.zero(); v.zero() }
 
+    /// The carried window-1 rows of K and V: all a later chunk reads from earlier ones.
+    var stateFloats: Int { 2 * keep * dim }
+    func save(into dst: UnsafeMutablePointer<Float>) {
+        dst.update(from: k.ptr, count: keep * dim)
+        (dst + keep * dim).update(from: v.ptr, count: keep * dim)
+    }
+    func load(from src: UnsafePointer<Float>) {
+        k.ptr.update(from: src, count: keep * dim)
+        v.ptr.update(from: src + keep * dim, count: keep * dim)
+    }
+
     /// s.att (count, dim) = SWA(xb) before out_proj; xb (count, dim) is the normed input.
     func mix(_ xb: UnsafePointer<Float>, count: Int, position p0: Int, weights w: SelfLayerWeights,
              state s: RunState, rope: RopeTable, workspace: AttentionWorkspace) {

@@ -25,6 +25,14 @@ final class TransformerForward: ForwardPass {
         caches.forEach { $0.reset() }
     }
 
+    // Every layer's state is its KV cache: rewinding is truncation.
+    var snapshotFloats: Int { 0 }
+    func saveSnapshot(into dst: UnsafeMutablePointer<Float>) {}
+    func restore(position p: Int, from src: UnsafePointer<Float>) {
+        position = p
+        caches.forEach { $0.truncate(to: p) }
+    }
+
     func forward(tokens: UnsafePointer<Int32>, count n: Int, outputs: OutputRows, logits: UnsafeMutablePointer<Float>) {
         let d = c.dim, p0 = position, eps = Float(c.normEps)
         let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr

@@ -42,6 +42,23 @@ final class YOCOForward: ForwardPass {
         retention.forEach { $0.reset() }
     }
 
+    /// Self layers' windows (SWA) or d×d states (gRet); the global KV cache is truncated instead.
+    var snapshotFloats: Int { swa.reduce(0) { $0 + $1.stateFloats } + retention.reduce(0) { $0 + $1.stateFloats } }
+
+    func saveSnapshot(into dst: UnsafeMutablePointer<Float>) {
+        var p = dst
+        for l in swa { l.save(into: p); p += l.stateFloats }
+        for l in retention { l.save(into: p); p += l.stateFloats }
+    }
+
+    func restore(position p: Int, from src: UnsafePointer<Float>) {
+        var q = src
+        for l in swa { l.load(from: q); q += l.stateFloats }
+        for l in retention { l.load(from: q); q += l.stateFloats }
+        position = p
+        cache.truncate(to: p)
+    }
+
     func forward(tokens: UnsafePointer<Int32>, count n: Int, outputs: OutputRows, logits: UnsafeMutablePointer<Float>) {
         let d = c.dim, p0 = position, eps = Float(c.normEps)
         let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr

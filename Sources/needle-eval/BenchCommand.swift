@@ -34,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seed for random weights and tokens.") var seed: UInt64 = 1
     @Flag(name: .customLong("skip-roofline"), help: "Skip the sgemm-peak and memcpy measurements.") var skipRoofline = false
     @Flag(help: "Print one JSON object instead of a table.") var json = false
+    @Option(name: .customLong("reuse-depths"),
+            help: "Instead of the table: time N needle depths per length fresh vs with prefix reuse.")
+    var reuseDepths: Int?
 
     func validate() throws {
         if let arch, ModelConfig.Architecture(rawValue: arch) == nil {
@@ -43,6 +46,7 @@ struct BenchCommand: ParsableCommand {
         if chunk < 1 { throw ValidationError("--chunk must be ≥ 1. Fix: e.g. --chunk 4096") }
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if decodeTokens < 0 { throw ValidationError("--decode-tokens must be ≥ 0") }
+        if let reuseDepths, reuseDepths < 1 { throw ValidationError("--reuse-depths must be ≥ 1. Fix: e.g. --reuse-depths 11") }
         if let lengths { _ = try parseBenchLengths(lengths) }
         if model != nil && (configJSON != nil || dim != nil || layers != nil || hidden != nil || window != nil) {
             throw ValidationError("--model and random-config flags exclude each other. Fix: drop one")
@@ -97,6 +101,11 @@ struct BenchCommand: ParsableCommand {
             print("model: \(model ?? "random") \(c.architecture.rawValue) dim \(c.dim) layers \(c.nLayers) hidden \(c.hiddenDim) "
                 + "heads \(c.nSelfHeads)/\(c.nAttnHeads)/\(c.nAttnKVHeads) window \(c.slidingWindow.map(String.init) ?? "gRet") "
                 + "rope_cross \(c.crossAttentionRope) params \(m.parameterCount)   chunk \(chunk) kv \(kv)")
+        }
+        if let reuseDepths {
+            let options = SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount)
+            for length in lengthList { try benchPrefixReuse(model: m, options: options, length: length, depths: reuseDepths, seed: seed) }
+            return
         }
         if !skipRoofline {
             let shapes = [("2048x2048x2048", BLASProbe.sgemmGFLOPs(m: 2048, n: 2048, k: 2048)),

@@ -8,18 +8,22 @@ final class YOCOResponder: Responder {
     let model: Model
     let session: InferenceSession
     private(set) var metrics = ResponderMetrics()
+    /// Prompt tokens of the last `begin` taken from the previous prompt's prefix (not prefilled).
+    var lastReusedTokens: Int { session.lastReusedTokens }
 
     init(model: Model, options: SessionOptions, capacity: Int) {
         self.model = model
         self.session = InferenceSession(model: model, options: options, capacity: capacity)
     }
 
+    /// Starts a trial on `prompt` alone (reset semantics), reusing the prefix it shares with the
+    /// previous trial's prompt (exact: same logits as a fresh prefill). prefill_ms is the time
+    /// actually spent; `lastReusedTokens` says how much was skipped.
     func begin(prompt: [Int32]) throws {
-        session.reset()
         _ = ProcessMemory.resetPeak()
         metrics = ResponderMetrics()
         let start = DispatchTime.now()
-        _ = try session.prefill(prompt)
+        _ = try session.prefillReusingPrefix(prompt)
         metrics.prefillMilliseconds += milliseconds(since: start)
         updateMemory()
     }
