@@ -93,3 +93,19 @@ final class RunCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: db))
     }
 }
+
+/// The shipped model through the real CLI: it must retrieve single needles at small lengths.
+final class EmbeddedModelTests: XCTestCase {
+    func testEmbeddedModelRetrievesSingleNeedlesAt2KTo8K() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embedded-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let r = try runCLI(["run", "--db", db, "--lengths", "2K,4K,8K", "--depths", "0,50,100", "--trials", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let q = try runCLI(["query", "--db", db, "--csv", "SELECT COUNT(*), SUM(correct) FROM trials"])
+        let fields = q.stdout.split(separator: "\n").last!.split(separator: ",").map { Int($0)! }
+        XCTAssertEqual(fields[0], 18)
+        XCTAssertGreaterThanOrEqual(Double(fields[1]) / 18, 0.9, r.stdout)
+    }
+}
