@@ -19,8 +19,8 @@ public final class PromptBuilder {
         haystack = HaystackTokens(source: source, tokenizer: tokenizer)
     }
 
-    /// The fewest tokens any prompt of this task can have (long keys/values vary, so this is the
-    /// bound for the longest draw seen in one sample, plus a margin of one token per needle).
+    /// The prompt of one cell; throws `PromptError.tooShort` when the length cannot hold the
+    /// preamble, needles and question.
     public func build(length: Int, depth: Int, trial: Int) throws -> BuiltPrompt {
         precondition((0...100).contains(depth), "depth is validated by the caller")
         var rng = SeededRandom(seed: seed, length: length, depth: depth, trial: trial)
