@@ -47,6 +47,9 @@ def parse_args():
     p.add_argument("--init-std", type=float, default=0.02, help="std of linear weights at init")
     p.add_argument("--only-task", default=None, help="debug: train on one task family only")
     p.add_argument("--config", default=None, help="JSON with model config overrides")
+    p.add_argument("--init-from", default=None,
+                   help="start a new run from these weights (a run's ckpt.pt / model_stepN.pt, or a model "
+                        "directory with model.safetensors); the optimizer and schedule start fresh")
     return p.parse_args()
 
 
@@ -125,6 +128,17 @@ def stage_at(plan, step):
     return plan[-1][0]
 
 
+def load_init(path, device):
+    """-> (state_dict, Config) from a training checkpoint or an exported model directory."""
+    if os.path.isdir(path):
+        from safetensors.torch import load_file
+        with open(os.path.join(path, "config.json")) as f:
+            cfg = Config.from_dict(json.load(f))
+        return load_file(os.path.join(path, "model.safetensors"), device=str(device)), cfg
+    ck = torch.load(path, map_location=device, weights_only=False)
+    return ck["model"], Config.from_dict(ck["config"])
+
+
 def log(msg):
     line = time.strftime("%H:%M:%S ") + msg
     print(line, flush=True)
@@ -148,16 +162,21 @@ def main():
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
     metrics = open(os.path.join(run_dir, "metrics.jsonl"), "a")
 
-    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task)
     ck = torch.load(ckpt_path, map_location=device, weights_only=False) if args.resume else None
     if ck:   # the run's own hyper-parameters win over command-line defaults
         keep = {"name", "resume", "extend_hours", "device", "threads", "ckpt_minutes", "eval_minutes"}
         for k, v in ck["args"].items():
             if k not in keep:
                 setattr(args, k, v)
-    cfg = Config.from_dict(ck["config"]) if ck else model_config(args)
+    # built after the override above, so a resumed run keeps sampling its own task mix
+    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task)
+    init = None if ck or not args.init_from else load_init(args.init_from, device)
+    cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     torch.manual_seed(args.seed)
     model = init_weights(build(cfg), std=args.init_std).to(device)
+    if init:
+        model.load_state_dict(init[0])
+        log(f"initialised from {args.init_from}")
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.95), weight_decay=0.01,
                             fused=device.type == "cuda")
     rng = random.Random(args.seed)

@@ -31,15 +31,15 @@ public final class InferenceSession {
     public let options: SessionOptions
     public let threads: Int
     let pass: ForwardPass
-    private let state: RunState
-    private var pending: Int32?         // generated but not yet run through the model
-    private var hasLogits = false       // state.logits holds the last context token's logits
-    private var history: [Int32] = []   // every token in the context, pending included
-    private var aligned = true          // every forward so far ran one full chunk from position 0
+    let state: RunState
+    var pending: Int32?         // generated but not yet run through the model
+    var hasLogits = false       // state.logits holds the last context token's logits
+    var history: [Int32] = []   // every token in the context, pending included
+    var aligned = true          // every forward so far ran one full chunk from position 0
     private let snapshots: PrefixSnapshots
     public private(set) var lastStopReason: StopReason?
-    /// Prompt tokens the last `prefillReusingPrefix` took from the previous context.
-    public private(set) var lastReusedTokens = 0
+    /// Prompt tokens the last `prefillReusingPrefix` or `prefillSplicing` did not prefill.
+    public internal(set) var lastReusedTokens = 0
 
     /// `capacity` = context tokens expected (prompt + generation); the KV cache is reserved for it
     /// up front and grows if exceeded.
@@ -177,7 +177,7 @@ public final class InferenceSession {
         }
     }
 
-    private func validate(_ tokens: UnsafeBufferPointer<Int32>) throws {
+    func validate(_ tokens: UnsafeBufferPointer<Int32>) throws {
         let vocab = model.config.vocabSize
         for t in tokens where t < 0 || Int(t) >= vocab { throw RuntimeError.invalidToken(id: t, vocabSize: vocab) }
     }

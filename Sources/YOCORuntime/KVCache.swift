@@ -117,6 +117,44 @@ final class KVCache {
         count += rows
     }
 
+    /// Appends rows start ..< start+n of `other` (same width and dtype): a base context's rows
+    /// reused by a spliced prompt.
+    func append(from other: KVCache, start: Int, count n: Int) {
+        precondition(other.width == width && other.dtype == dtype && start + n <= other.count, "incompatible KV rows")
+        if count + n > capacity { reserve(max(count + n, capacity + capacity / 2)) }
+        let dst = count * width, src = start * width, m = n * width
+        switch dtype {
+        case .f32:
+            k32!.ptr.advanced(by: dst).update(from: other.k32!.ptr + src, count: m)
+            v32!.ptr.advanced(by: dst).update(from: other.v32!.ptr + src, count: m)
+        case .f16:
+            k16!.ptr.advanced(by: dst).update(from: other.k16!.ptr + src, count: m)
+            v16!.ptr.advanced(by: dst).update(from: other.v16!.ptr + src, count: m)
+        }
+        count += n
+    }
+
+    /// Applies `transform` to K rows start ..< start+n in place, one row at a time as f32
+    /// (re-rotating copied keys to their new positions).
+    func transformK(start: Int, count n: Int, _ transform: (UnsafeMutablePointer<Float>) -> Void) {
+        precondition(start + n <= count, "KV rows out of range")
+        switch dtype {
+        case .f32:
+            for r in start..<(start + n) { transform(k32!.ptr + r * width) }
+        case .f16:
+            var row = [Float](repeating: 0, count: width)
+            row.withUnsafeMutableBufferPointer { buf in
+                let f = buf.baseAddress!
+                for r in start..<(start + n) {
+                    let k = k16!.ptr + r * width
+                    halfToFloat(k, f, width)
+                    transform(f)
+                    for i in 0..<width { k[i] = Float16(f[i]) }
+                }
+            }
+        }
+    }
+
     /// All rows written so far, positions 0 ..< count.
     func rows(headDim: Int) -> KVRows {
         let store: KVRows.Store

@@ -52,14 +52,74 @@ final class YOCOForward: ForwardPass {
     }
 
     func restore(position p: Int, from src: UnsafePointer<Float>) {
-        var q = src
-        for l in swa { l.load(from: q); q += l.stateFloats }
-        for l in retention { l.load(from: q); q += l.stateFloats }
+        loadSelfStates(from: src)
         position = p
         cache.truncate(to: p)
     }
 
+    private func loadSelfStates(from src: UnsafePointer<Float>) {
+        var q = src
+        for l in swa { l.load(from: q); q += l.stateFloats }
+        for l in retention { l.load(from: q); q += l.stateFloats }
+    }
+
+    // MARK: splicing (SplicePlan): the KV cache is filled out of order with respect to the
+    // self-decoder, so the self-decoder can be restarted behind the cache's last row.
+
+    /// Restarts the self-decoder at position `p` ≤ the cached rows, from empty windows/states
+    /// (`snapshot` nil) or from a snapshot saved at `p`. The KV cache keeps its rows.
+    func restartSelfDecoder(at p: Int, snapshot: UnsafePointer<Float>? = nil) {
+        precondition(p <= cache.count, "self-decoder restart past the cached rows")
+        if let snapshot { loadSelfStates(from: snapshot) } else { swa.forEach { $0.reset() }; retention.forEach { $0.reset() } }
+        position = p
+    }
+
+    /// Runs the self-decoder over tokens already in the KV cache (positions position ..< +n) to
+    /// rebuild its windows/states; writes no KV.
+    func warmUp(tokens: UnsafePointer<Int32>, count n: Int) {
+        precondition(position + n <= cache.count, "warm-up past the cached rows")
+        runSelfDecoder(tokens: tokens, count: n, writeKV: false)
+    }
+
+    /// Appends base rows baseStart ..< +n as the next rows, re-rotating K to the new positions
+    /// when the global keys carry RoPE (R(p+δ) = R(δ)·R(p)).
+    func appendRows(from base: KVCache, baseStart: Int, count n: Int) {
+        precondition(position == cache.count, "append rows at the end of the cache only")
+        let delta = position - baseStart
+        cache.append(from: base, start: baseStart, count: n)
+        if c.crossAttentionRope && delta != 0 {
+            let shift = RopeTable(headDim: c.headDim, theta: c.ropeTheta, capacity: 1)
+            shift.prepare(start: delta, count: 1)
+            cache.transformK(start: position, count: n) { shift.apply($0, ld: c.kvDim, rows: 1, heads: c.nAttnKVHeads) }
+        }
+        position += n
+    }
+
     func forward(tokens: UnsafePointer<Int32>, count n: Int, outputs: OutputRows, logits: UnsafeMutablePointer<Float>) {
+        let d = c.dim, p0 = position, eps = Float(c.normEps)
+        let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr
+        runSelfDecoder(tokens: tokens, count: n, writeKV: true)
+
+        guard outputs != .none else { return }
+        // Cross-decoder on the rows that need logits; its input is the self-decoder output X.
+        let r0 = outputs == .all ? 0 : n - 1, rows = n - r0
+        let xr = x + r0 * d
+        let kvRows = cache.rows(headDim: c.headDim)
+        for lw in w.crossLayers {
+            rmsnorm(xb, ldo: d, xr, ldx: d, weight: lw.mixerNorm, rows: rows, n: d, eps: eps)
+            BLAS.gemmNT(m: rows, n: d, k: d, a: xb, lda: d, b: lw.wq, ldb: d, c: proj, ldc: d)
+            if c.crossAttentionRope { ropeCross.apply(proj, ld: d, rows: rows, heads: c.nAttnHeads, firstRow: r0) }
+            attend(AttentionQueries(q: proj, ldq: d, tokens: rows, firstPosition: p0 + r0, out: s.att.ptr, ldo: d),
+                   kv: kvRows, heads: c.nAttnHeads, kvHeads: c.nAttnKVHeads, window: nil, workspace: workspace)
+            BLAS.gemmNT(m: rows, n: d, k: d, a: s.att.ptr, lda: d, b: lw.wo, ldb: d, beta: 1, c: xr, ldc: d)
+            s.feedForward(xr, rows: rows, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+        }
+        s.projectLogits(xr, rows: rows, norm: w.outNorm, output: w.output, into: logits, config: c)
+    }
+
+    /// Self-decoder over positions position ..< +n, then (writeKV) the global KV rows, once.
+    /// Leaves the self-decoder output X in s.x and prepares ropeCross for these positions.
+    private func runSelfDecoder(tokens: UnsafePointer<Int32>, count n: Int, writeKV: Bool) {
         let d = c.dim, p0 = position, eps = Float(c.normEps)
         let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr
         embedTokens(x, w.embed, tokens: tokens, count: n, dim: d)
@@ -78,28 +138,14 @@ final class YOCOForward: ForwardPass {
             s.feedForward(x, rows: n, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
         }
 
+        position += n
+        guard writeKV else { return }
+
         // Global KV, once: K, V = norm_kv(X)·[Wk;Wv]ᵀ, K rotated at absolute positions.
         let kv2 = 2 * c.kvDim
         rmsnorm(xb, ldo: d, x, ldx: d, weight: w.kvNorm!, rows: n, n: d, eps: eps)
         BLAS.gemmNT(m: n, n: kv2, k: d, a: xb, lda: d, b: w.wkv!, ldb: d, c: proj, ldc: kv2)
         if c.crossAttentionRope { ropeCross.apply(proj, ld: kv2, rows: n, heads: c.nAttnKVHeads) }
         cache.append(k: proj, ldk: kv2, v: proj + c.kvDim, ldv: kv2, rows: n)
-        position += n
-
-        guard outputs != .none else { return }
-        // Cross-decoder on the rows that need logits; its input is the self-decoder output X.
-        let r0 = outputs == .all ? 0 : n - 1, rows = n - r0
-        let xr = x + r0 * d
-        let kvRows = cache.rows(headDim: c.headDim)
-        for lw in w.crossLayers {
-            rmsnorm(xb, ldo: d, xr, ldx: d, weight: lw.mixerNorm, rows: rows, n: d, eps: eps)
-            BLAS.gemmNT(m: rows, n: d, k: d, a: xb, lda: d, b: lw.wq, ldb: d, c: proj, ldc: d)
-            if c.crossAttentionRope { ropeCross.apply(proj, ld: d, rows: rows, heads: c.nAttnHeads, firstRow: r0) }
-            attend(AttentionQueries(q: proj, ldq: d, tokens: rows, firstPosition: p0 + r0, out: s.att.ptr, ldo: d),
-                   kv: kvRows, heads: c.nAttnHeads, kvHeads: c.nAttnKVHeads, window: nil, workspace: workspace)
-            BLAS.gemmNT(m: rows, n: d, k: d, a: s.att.ptr, lda: d, b: lw.wo, ldb: d, beta: 1, c: xr, ldc: d)
-            s.feedForward(xr, rows: rows, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
-        }
-        s.projectLogits(xr, rows: rows, norm: w.outNorm, output: w.output, into: logits, config: c)
     }
 }

@@ -37,6 +37,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("reuse-depths"),
             help: "Instead of the table: time N needle depths per length fresh vs with prefix reuse.")
     var reuseDepths: Int?
+    @Option(name: .customLong("grid-depths"),
+            help: "Instead of the table: a whole grid (--lengths × N depths) with grid-level KV reuse vs one fresh prefill of the longest length.")
+    var gridDepths: Int?
+    @Option(name: .customLong("verify-up-to"), help: "With --grid-depths: also prefill cells up to this length fresh and compare logits.")
+    var verifyUpTo = "64K"
 
     func validate() throws {
         if let arch, ModelConfig.Architecture(rawValue: arch) == nil {
@@ -47,7 +52,9 @@ struct BenchCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if decodeTokens < 0 { throw ValidationError("--decode-tokens must be ≥ 0") }
         if let reuseDepths, reuseDepths < 1 { throw ValidationError("--reuse-depths must be ≥ 1. Fix: e.g. --reuse-depths 11") }
+        if let gridDepths, gridDepths < 1 { throw ValidationError("--grid-depths must be ≥ 1. Fix: e.g. --grid-depths 11") }
         if let lengths { _ = try parseBenchLengths(lengths) }
+        _ = try parseBenchLengths(verifyUpTo)
         if model != nil && (configJSON != nil || dim != nil || layers != nil || hidden != nil || window != nil) {
             throw ValidationError("--model and random-config flags exclude each other. Fix: drop one")
         }
@@ -105,6 +112,12 @@ struct BenchCommand: ParsableCommand {
         if let reuseDepths {
             let options = SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount)
             for length in lengthList { try benchPrefixReuse(model: m, options: options, length: length, depths: reuseDepths, seed: seed) }
+            return
+        }
+        if let gridDepths {
+            let options = SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount)
+            try benchGridSplice(model: m, options: options, lengths: lengthList, depths: gridDepths, seed: seed,
+                                verifyUpTo: try parseBenchLengths(verifyUpTo)[0])
             return
         }
         if !skipRoofline {

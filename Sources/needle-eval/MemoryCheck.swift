@@ -19,6 +19,13 @@ enum ByteSize {
 
 /// Refuses, before any work, a grid whose longest prompt cannot fit in memory.
 enum MemoryCheck {
+    /// Whether the grid fits with a splice base of `baseTokens` on top (a second KV cache).
+    static func fits(model: Model, options: SessionOptions, capacity: Int, baseTokens: Int, maxMemory: Int?) -> Bool {
+        guard let limit = maxMemory ?? availableMemory() else { return true }
+        let base = kvBytes(model.config, options: options, tokens: baseTokens) + 4 * baseTokens
+        return estimate(model.config, options: options, capacity: capacity, parameters: model.parameterCount) + base <= limit
+    }
+
     static func ensureFits(model: Model, options: SessionOptions, capacity: Int, maxMemory: Int?) throws {
         let needed = estimate(model.config, options: options, capacity: capacity, parameters: model.parameterCount)
         let limit = maxMemory ?? availableMemory()
@@ -31,13 +38,17 @@ enum MemoryCheck {
     /// KV cache (once for YOCO, per layer for a Transformer) + f32 weights + chunk buffers + the
     /// prompt's token arrays (prompt, the haystack it is cut from, a copy: Int32 each).
     static func estimate(_ c: ModelConfig, options: SessionOptions, capacity: Int, parameters: Int) -> Int {
-        let headDim = c.dim / c.nAttnHeads
-        let kvLayers = c.architecture == .transformer ? c.nLayers : 1
-        let kv = 2 * c.nAttnKVHeads * headDim * (options.kvDType == .f16 ? 2 : 4) * kvLayers * capacity
+        let kv = kvBytes(c, options: options, tokens: capacity)
         let chunk = min(options.chunkSize, capacity)
         let window = c.slidingWindow ?? options.retentionChunk
         let buffers = chunk * (8 * c.dim + 3 * c.hiddenDim + c.nSelfHeads * (window + chunk)) * 4
         return kv + parameters * 4 + buffers + capacity * 4 * 3 + (64 << 20)
+    }
+
+    /// KV cache bytes for `tokens` (once for YOCO, per layer for a Transformer).
+    static func kvBytes(_ c: ModelConfig, options: SessionOptions, tokens: Int) -> Int {
+        let kvLayers = c.architecture == .transformer ? c.nLayers : 1
+        return 2 * c.nAttnKVHeads * (c.dim / c.nAttnHeads) * (options.kvDType == .f16 ? 2 : 4) * kvLayers * tokens
     }
 
     /// MemAvailable from /proc/meminfo (Linux); nil where unknown.

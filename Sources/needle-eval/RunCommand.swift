@@ -28,6 +28,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "KV cache storage: f32 or f16 (half the memory).")
     var kv: String = "f32"
 
+    @Flag(name: .customLong("no-kv-reuse"),
+          help: "Prefill every prompt on its own (reusing only a shared prefix) instead of splicing needles into one prefilled haystack.")
+    var noKVReuse = false
+
     @Option(help: "Refuse to start when the estimated memory exceeds this (e.g. 8G, 512M); default: available memory.")
     var maxMemory: String?
 
@@ -57,7 +61,7 @@ struct RunCommand: ParsableCommand {
 
         let store = try ResultsStore(path: database.db, busyTimeoutMs: database.busyTimeoutMs)
         let run = try RunSetup.openRun(store: store, spec: spec, plan: plan, modelPath: model,
-                                       resume: resume, options: "{\"threads\":\(threads ?? 0),\"chunk\":\(chunk),\"kv\":\"\(kv)\"}")
+                                       resume: resume, options: "{\"threads\":\(threads ?? 0),\"chunk\":\(chunk),\"kv\":\"\(kv)\",\"kv_reuse\":\(!noKVReuse)}")
         let runID = run.id!
         let done = try store.completedCells(runID: runID)
         let pending = plan.cells.filter { !done.contains($0) }
@@ -67,6 +71,8 @@ struct RunCommand: ParsableCommand {
         let interrupt = InterruptWatcher(databasePath: database.db, runID: runID)
         let responder = YOCOResponder(model: loaded, options: options, capacity: capacity)
         let builder = try PromptBuilder(spec: spec, tokenizer: tokenizer)
+        responder.spliceBase = try makeSpliceBase(model: loaded, options: options, builder: builder,
+                                                  pending: pending, capacity: capacity)
         let evaluator = Evaluator(spec: spec, builder: builder, responder: responder)
         let started = Date()
         do {
@@ -87,5 +93,24 @@ struct RunCommand: ParsableCommand {
         reporter.finish()
         try RunSummaryPrinter.print(store: store, runID: runID, databasePath: database.db,
                                     seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Grid-level KV reuse: every prompt of the run is one haystack with needles spliced in, so
+    /// the haystack (as long as the longest pending prompt) is prefilled once here and each trial
+    /// computes only what its needles and question reach. Skipped for Transformers, with
+    /// --no-kv-reuse, and when a second KV cache would not fit in memory.
+    private func makeSpliceBase(model: Model, options: SessionOptions, builder: PromptBuilder,
+                                pending: [TrialKey], capacity: Int) throws -> SpliceBase? {
+        guard !noKVReuse, model.config.architecture == .yoco, let longest = pending.map(\.length).max() else { return nil }
+        guard MemoryCheck.fits(model: model, options: options, capacity: capacity, baseTokens: longest,
+                               maxMemory: maxMemory.flatMap(ByteSize.parse)) else {
+            FileHandle.standardError.write(Data("note: no memory for a second KV cache; prefilling each prompt on its own\n".utf8))
+            return nil
+        }
+        let started = Date()
+        let base = try SpliceBase(model: model, tokens: builder.needleFreeContext(length: longest), options: options)
+        FileHandle.standardError.write(Data(String(format: "prefilled the shared haystack (%@ tokens) once in %.1f s for KV reuse\n",
+                                                   Lengths.label(longest), Date().timeIntervalSince(started)).utf8))
+        return base
     }
 }

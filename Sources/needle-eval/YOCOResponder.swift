@@ -16,14 +16,23 @@ final class YOCOResponder: Responder {
         self.session = InferenceSession(model: model, options: options, capacity: capacity)
     }
 
-    /// Starts a trial on `prompt` alone (reset semantics), reusing the prefix it shares with the
-    /// previous trial's prompt (exact: same logits as a fresh prefill). prefill_ms is the time
-    /// actually spent; `lastReusedTokens` says how much was skipped.
+    /// The run's needle-free haystack, prefilled once (grid-level KV reuse); nil: prefix reuse only.
+    var spliceBase: SpliceBase?
+
+    /// Starts a trial on `prompt` alone (reset semantics). With a splice base, the global KV rows
+    /// the haystack already has are copied and only what the needles and question reach is
+    /// computed (logits within float rounding of a fresh prefill); without, the prefix shared with
+    /// the previous prompt is reused (bitwise exact). prefill_ms is the time actually spent;
+    /// `lastReusedTokens` says how many prompt tokens were not prefilled.
     func begin(prompt: [Int32]) throws {
         _ = ProcessMemory.resetPeak()
         metrics = ResponderMetrics()
         let start = DispatchTime.now()
-        _ = try session.prefillReusingPrefix(prompt)
+        if let spliceBase {
+            _ = try session.prefillSplicing(prompt, base: spliceBase)
+        } else {
+            _ = try session.prefillReusingPrefix(prompt)
+        }
         metrics.prefillMilliseconds += milliseconds(since: start)
         updateMemory()
     }

@@ -93,6 +93,16 @@ public final class PromptBuilder {
             needleTokenOffset: all[0].tokenOffset, regionStart: regionStart, regionLength: region)
     }
 
+    /// BOS, preamble and the haystack filler with no needle, `length` tokens: every prompt of at
+    /// most that length is this with needles inserted, cut short and a question appended — the
+    /// shared context of grid-level KV reuse.
+    public func needleFreeContext(length: Int) -> [Int32] {
+        let head = tokenizer.prefixTokens + tokenizer.encode(spec.preamble)
+        let filler = max(0, length - head.count)
+        haystack.ensure(filler)
+        return head + haystack.tokens[0..<filler]
+    }
+
     /// The haystack tokens this builder uses (a prefix of them forms every prompt's filler).
     public var haystackTokens: HaystackTokens { haystack }
 
