@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 
 /// FLOP and byte counts of the forward pass from the config, for benchmark roofline fractions.
@@ -39,9 +40,22 @@ public enum CostModel {
 
 /// Measures what the BLAS can do on this machine (for roofline fractions).
 public enum BLASProbe {
-    /// GFLOP/s of C[m,n] = A[m,k]·B[n,k]ᵀ (best of `repeats` after one warm-up) with the current
-    /// OpenBLAS thread setting.
+    /// GFLOP/s of C[m,n] = A[m,k]·B[n,k]ᵀ (best of `repeats` after one warm-up) on `BLAS.threads`
+    /// threads, the better of the runtime's row split and OpenBLAS's own threading, so that
+    /// fractions of it are not flattered by a weak split.
     public static func sgemmGFLOPs(m: Int, n: Int, k: Int, repeats: Int = 3) -> Double {
+        let split = sgemmGFLOPsOnce(m: m, n: n, k: k, repeats: repeats)
+        let threads = BLAS.threads
+        guard threads > 1 else { return split }
+        openblas_set_num_threads(Int32(threads))
+        BLAS.inParallelRegion = true            // whole-matrix calls: OpenBLAS threads them
+        let native = sgemmGFLOPsOnce(m: m, n: n, k: k, repeats: repeats)
+        BLAS.inParallelRegion = false
+        BLAS.setThreads(threads)
+        return max(split, native)
+    }
+
+    private static func sgemmGFLOPsOnce(m: Int, n: Int, k: Int, repeats: Int) -> Double {
         let a = FloatBuffer(m * k), b = FloatBuffer(n * k), c = FloatBuffer(m * n)
         var rng = SplitMix64(seed: 1)
         for i in 0..<a.count { a.ptr[i] = rng.symmetric() }

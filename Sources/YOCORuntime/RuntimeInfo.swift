@@ -6,9 +6,9 @@ public enum RuntimeInfo {
     /// The OPENBLAS_CORETYPE the process was started with, if any.
     public static var blasCoreTypeVariable: String? { ProcessEnvironment.get("OPENBLAS_CORETYPE") }
 
-    /// Threads OpenBLAS uses per call.
+    /// Threads a large gemm is split over (OpenBLAS itself runs one thread per call).
     public static var blasThreads: Int { BLAS.threads }
 
-    /// Sets the threads OpenBLAS uses per call (process-wide). Sessions call this with their setting.
+    /// Sets the threads large gemms are split over (process-wide). Sessions call this with their setting.
     public static func setThreads(_ n: Int) { BLAS.setThreads(n) }
 }

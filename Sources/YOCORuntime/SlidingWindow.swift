@@ -34,8 +34,11 @@ final class SlidingWindowLayer {
              state s: RunState, rope: RopeTable, workspace: AttentionWorkspace) {
         let d = dim, pw = 3 * d
         // proj (count, 3dim) = xb · [Wq;Wk;Wv]ᵀ
-        BLAS.gemmNT(m: count, n: pw, k: d, a: xb, lda: d, b: w.wMix, ldb: d, c: s.proj.ptr, ldc: pw)
-        rope.apply(s.proj.ptr, ld: pw, rows: count, heads: 2 * heads)   // q and k heads are adjacent
+        forRowBlocks(count) { r in
+            let pr = s.proj.ptr + r.lowerBound * pw
+            BLAS.gemmNT(m: r.count, n: pw, k: d, a: xb + r.lowerBound * d, lda: d, b: w.wMix, ldb: d, c: pr, ldc: pw)
+            rope.apply(pr, ld: pw, rows: r.count, heads: 2 * heads, firstRow: r.lowerBound)   // q and k heads are adjacent
+        }
         copyRows(k.ptr + keep * d, ldd: d, s.proj.ptr + d, lds: pw, rows: count, n: d)
         copyRows(v.ptr + keep * d, ldd: d, s.proj.ptr + 2 * d, lds: pw, rows: count, n: d)
         let rows = KVRows(store: .f32(k: k.ptr, v: v.ptr), ld: d, headDim: headDim,

@@ -128,7 +128,9 @@ final class YOCOForward: ForwardPass {
 
         // Self-decoder: h = x + mixer(norm(x)); x = h + ffn(norm(h))
         for (l, lw) in w.selfLayers.enumerated() {
-            rmsnorm(xb, ldo: d, x, ldx: d, weight: lw.mixerNorm, rows: n, n: d, eps: eps)
+            forRowBlocks(n) { r in
+                rmsnorm(xb + r.lowerBound * d, ldo: d, x + r.lowerBound * d, ldx: d, weight: lw.mixerNorm, rows: r.count, n: d, eps: eps)
+            }
             if c.usesGatedRetention {
                 retention[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf, workers: workers)
             } else {
@@ -143,9 +145,12 @@ final class YOCOForward: ForwardPass {
 
         // Global KV, once: K, V = norm_kv(X)·[Wk;Wv]ᵀ, K rotated at absolute positions.
         let kv2 = 2 * c.kvDim
-        rmsnorm(xb, ldo: d, x, ldx: d, weight: w.kvNorm!, rows: n, n: d, eps: eps)
-        BLAS.gemmNT(m: n, n: kv2, k: d, a: xb, lda: d, b: w.wkv!, ldb: d, c: proj, ldc: kv2)
-        if c.crossAttentionRope { ropeCross.apply(proj, ld: kv2, rows: n, heads: c.nAttnKVHeads) }
+        forRowBlocks(n) { r in
+            let xbr = xb + r.lowerBound * d, pr = proj + r.lowerBound * kv2
+            rmsnorm(xbr, ldo: d, x + r.lowerBound * d, ldx: d, weight: w.kvNorm!, rows: r.count, n: d, eps: eps)
+            BLAS.gemmNT(m: r.count, n: kv2, k: d, a: xbr, lda: d, b: w.wkv!, ldb: d, c: pr, ldc: kv2)
+            if c.crossAttentionRope { ropeCross.apply(pr, ld: kv2, rows: r.count, heads: c.nAttnKVHeads, firstRow: r.lowerBound) }
+        }
         cache.append(k: proj, ldk: kv2, v: proj + c.kvDim, ldv: kv2, rows: n)
     }
 }

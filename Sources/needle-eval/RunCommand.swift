@@ -101,7 +101,8 @@ struct RunCommand: ParsableCommand {
     /// --no-kv-reuse, and when a second KV cache would not fit in memory.
     private func makeSpliceBase(model: Model, options: SessionOptions, builder: PromptBuilder,
                                 pending: [TrialKey], capacity: Int) throws -> SpliceBase? {
-        guard !noKVReuse, model.config.architecture == .yoco, let longest = pending.map(\.length).max() else { return nil }
+        // One cell gains nothing: the base would cost what its own prefill costs.
+        guard !noKVReuse, model.config.architecture == .yoco, pending.count > 1, let longest = pending.map(\.length).max() else { return nil }
         guard MemoryCheck.fits(model: model, options: options, capacity: capacity, baseTokens: longest,
                                maxMemory: maxMemory.flatMap(ByteSize.parse)) else {
             FileHandle.standardError.write(Data("note: no memory for a second KV cache; prefilling each prompt on its own\n".utf8))
