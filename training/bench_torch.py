@@ -4,6 +4,7 @@ Usage: python3 training/bench_torch.py --model models/yoco-niah-tiny --threads 2
 import argparse
 import json
 import os
+import resource
 import sys
 import time
 
@@ -20,7 +21,7 @@ def main():
     p.add_argument("--model", default=os.path.join(os.path.dirname(HERE), "models", "yoco-niah-tiny"))
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--lengths", default="65536,1048576")
-    p.add_argument("--chunk", type=int, default=32768)
+    p.add_argument("--chunk", type=int, default=4096, help="prompt tokens per forward (4096 was fastest of 1K-32K at 64K)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -37,7 +38,9 @@ def main():
         s.prefill(ids)
         dt = time.time() - t0
         kv_bytes = 2 * L * model.cfg.n_attn_kv_heads * model.cfg.attn_head_dim * 4
-        rows.append(dict(length=L, seconds=round(dt, 3), tokens_per_s=round(L / dt), kv_bytes=kv_bytes,
+        # ru_maxrss is the process's peak so far: run one length per process for per-length peaks
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        rows.append(dict(length=L, seconds=round(dt, 3), tokens_per_s=round(L / dt), kv_bytes=kv_bytes, peak_rss_bytes=peak,
                          threads=args.threads, chunk=args.chunk, torch=torch.__version__))
         if not args.json:
             print(f"prefill {L:>8} tokens: {dt:8.2f} s  {L / dt:9.0f} tok/s  KV cache {kv_bytes / 2**20:.0f} MiB "

@@ -42,6 +42,29 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(lines.count, 4)
     }
 
+    /// Grid-level KV reuse (the default) must answer exactly like prefilling every prompt on
+    /// its own, here with 4 needles per prompt (several splices each). The shipped model, whose
+    /// answers depend on the prompt (the random fixture answers every prompt alike).
+    func testKVReuseAnswersLikeIndependentPrefill() throws {
+        let task = repositoryRoot.appendingPathComponent("tasks/multi_needle.json").path
+        let shipped = repositoryRoot.appendingPathComponent("models/yoco-niah-tiny").path
+        var outputs: [String] = []
+        for (name, extra) in [("reuse", [String]()), ("plain", ["--no-kv-reuse"])] {
+            let path = dir.appendingPathComponent("\(name).sqlite").path
+            let r = try runCLI(["run", "--db", path, "--task", task, "--model", shipped, "--lengths", "2K,4K",
+                                "--depths", "0,50,100", "--trials", "1"] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stderr.contains("prefilled the shared haystack"), extra.isEmpty, r.stderr)
+            let q = try runCLI(["query", "--db", path, "--csv", "SELECT length, depth, trial, output FROM trials ORDER BY 1, 2, 3"])
+            XCTAssertEqual(q.status, 0, q.stderr)
+            XCTAssertEqual(q.stdout.split(separator: "\n").count, 7, q.stdout)
+            outputs.append(q.stdout)
+        }
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertGreaterThan(Set(outputs[0].split(separator: "\n").map { $0.split(separator: ",").last ?? "" }).count, 3,
+                             "answers should differ between prompts: \(outputs[0])")
+    }
+
     func testResumeAfterKillLosesAndRepeatsNothing() throws {
         let process = Process()
         process.executableURL = needleEvalExecutable()
