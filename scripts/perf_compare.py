@@ -75,22 +75,23 @@ NAMES = {"yoco": "YOCO, needle-eval runtime", "transformer": "Transformer, needl
          "torch": "YOCO, PyTorch eager"}
 
 
-def svg_plot(path, title, ylabel, series, key, log_y=True, yfmt=lambda v: f"{v:g}"):
+def svg_plot(path, title, ylabel, series, key, base=10, yfmt=lambda v: f"{v:g}"):
     import math
-    W, H, L, R, T, B = 720, 440, 80, 20, 40, 90
+    W, H, L, R, T, B = 720, 460, 80, 20, 40, 110
     pts = [(r["length"], r[key]) for s in series.values() for r in s]
     xmin, xmax = min(p[0] for p in pts), max(p[0] for p in pts)
     ys = [p[1] for p in pts]
-    lo, hi = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
+    lg = lambda v: math.log(v, base)
+    lo, hi = math.floor(lg(min(ys))), math.ceil(lg(max(ys)))
     def X(n): return L + (math.log2(n) - math.log2(xmin)) / (math.log2(xmax) - math.log2(xmin)) * (W - L - R)
-    def Y(v): return T + (hi - math.log10(v)) / (hi - lo) * (H - T - B)
+    def Y(v): return T + (hi - lg(v)) / (hi - lo) * (H - T - B)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
            f'<text x="{W / 2}" y="22" text-anchor="middle" font-size="15">{title}</text>']
     for e in range(lo, hi + 1):
-        y = Y(10 ** e)
+        y = Y(base ** e)
         out.append(f'<line x1="{L}" y1="{y:.1f}" x2="{W - R}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">{yfmt(10 ** e)}</text>')
+        out.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">{yfmt(base ** e)}</text>')
     n = xmin
     while n <= xmax:
         x = X(n)
@@ -113,8 +114,8 @@ def svg_plot(path, title, ylabel, series, key, log_y=True, yfmt=lambda v: f"{v:g
             chain = measured[-1:] + extra
             out.append('<polyline fill="none" stroke-width="2" stroke-dasharray="6,4" stroke="%s" points="%s"/>' % (
                 color, " ".join(f"{X(r['length']):.1f},{Y(r[key]):.1f}" for r in chain)))
-        ly = H - B + 56 + 16 * (i // 2)
-        lx = L + (i % 2) * 330
+        ly = H - B + 56 + 17 * i
+        lx = L
         out.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 24}" y2="{ly - 4}" stroke="{color}" stroke-width="2"/>')
         note = " (dashed: extrapolated)" if extra else ""
         out.append(f'<text x="{lx + 30}" y="{ly}">{NAMES[name]}{note}</text>')
@@ -173,8 +174,8 @@ def main():
              "prefill tokens / s (log scale)", data["series"], "tokens_per_s",
              yfmt=lambda v: f"{v / 1000:g}K" if v >= 1000 else f"{v:g}")
     svg_plot(os.path.join(OUT, "memory.svg"), "Peak resident memory during prefill (lower is better)",
-             "peak RSS (log scale)", data["series"], "peak_rss_bytes",
-             yfmt=lambda v: f"{v / 2 ** 30:.1f} GiB" if v >= 2 ** 30 else f"{v / 2 ** 20:.0f} MiB")
+             "peak RSS (log scale)", data["series"], "peak_rss_bytes", base=2,
+             yfmt=lambda v: f"{v / 2 ** 30:g} GiB" if v >= 2 ** 30 else f"{v / 2 ** 20:g} MiB")
     table(data)
 
 
