@@ -76,6 +76,30 @@ final class PromptBuilderTests: XCTestCase {
         }
     }
 
+    /// Grid-level KV reuse relies on this: a prompt with its needles and question removed is a
+    /// prefix of the needle-free context of any longer length.
+    func testPromptIsTheNeedleFreeContextWithInsertions() throws {
+        for file in ["niah_single.json", "multi_needle.json", "niah_multikey.json"] {
+            let spec = try loadTask(file)
+            let builder = try PromptBuilder(spec: spec, tokenizer: tokenizer)
+            let context = builder.needleFreeContext(length: 16384)
+            XCTAssertEqual(context.count, 16384)
+            for (length, depth) in [(2048, 0), (4096, 50), (16384, 100)] {
+                let p = try builder.build(length: length, depth: depth, trial: 1)
+                var rest: [Int32] = []
+                var cursor = 0
+                for n in p.needles {
+                    let count = spec.needle.replacingOccurrences(of: "{key}", with: n.key)
+                        .replacingOccurrences(of: "{value}", with: n.value).utf8.count
+                    rest += p.tokens[cursor..<n.tokenOffset]
+                    cursor = n.tokenOffset + count
+                }
+                rest += p.tokens[cursor..<(p.tokens.count - p.queries[0].questionTokens.count)]
+                XCTAssertEqual(rest, Array(context.prefix(rest.count)), "\(file) \(length) \(depth)")
+            }
+        }
+    }
+
     func testQueriedNeedleIsAtTheDepthInMultiNeedle() throws {
         let spec = try loadTask("multi_needle.json")
         let p = try PromptBuilder(spec: spec, tokenizer: tokenizer).build(length: 8192, depth: 0, trial: 0)
