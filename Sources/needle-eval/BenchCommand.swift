@@ -117,7 +117,7 @@ struct BenchCommand: ParsableCommand {
         if let gridDepths {
             let options = SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount)
             try benchGridSplice(model: m, options: options, lengths: lengthList, depths: gridDepths, seed: seed,
-                                verifyUpTo: try parseBenchLengths(verifyUpTo)[0])
+                                verifyUpTo: try parseBenchLengths(verifyUpTo)[0], json: json)
             return
         }
         if !skipRoofline {
@@ -162,11 +162,6 @@ struct BenchCommand: ParsableCommand {
                     + pad(formatBytes(row.peakRSSBytes), 11) + "  " + formatBytes(row.kvBytes))
             }
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        }
+        if json { try printJSON(report) }
     }
 }

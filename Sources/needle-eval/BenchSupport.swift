@@ -74,3 +74,11 @@ struct BenchReport: Codable {
     var memcpyGbps: Double?
     var rows: [BenchRow]
 }
+
+/// Prints a bench report as pretty, key-sorted, snake_case JSON.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
