@@ -221,9 +221,15 @@ def to_tokens(ex):
 class Mixture:
     """Samples task family, needle/query counts and haystack source for each training sequence."""
 
-    def __init__(self, require_real_corpus=False, only=None):
+    FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
+
+    def __init__(self, require_real_corpus=False, only=None, mix=None):
+        """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
+        fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences."""
         self.only = only
-        self.copy_share = 0.25
+        self.mix = mix
+        assert not mix or set(mix) <= set(self.FAMILIES), f"--mix families must be among {self.FAMILIES}"
+        self.copy_share = 0.25 if only is None and not mix else 0.0
         self.specs = load_specs()
         self.vocab = Vocab()
         lic = Text("licenses", license_text())
@@ -242,6 +248,16 @@ class Mixture:
     def family(self, rng):
         """-> spec name, n_keys, n_queries, values per key."""
         r = rng.random()
+        if self.mix:   # map r onto the recipe's branches below, in proportion to the weights
+            total, acc = sum(self.mix.values()), 0.0
+            name = self.FAMILIES[-1]
+            for family, w in self.mix.items():
+                acc += w / total
+                if r < acc:
+                    name = family
+                    break
+            r = {"niah_single": 0.0, "multi_needle": 0.2, "niah_multiquery": 0.6, "niah_multikey": 0.75,
+                 "niah_multivalue": 0.9}[name]
         if self.only == "niah_single" or r < 0.15:
             return "niah_single", 1, 1, 1
         if r < 0.55:
@@ -265,7 +281,7 @@ class Mixture:
         return toks, ans
 
     def sample(self, rng, length):
-        if self.only is None and rng.random() < self.copy_share:
+        if self.copy_share and rng.random() < self.copy_share:
             return self.copy_sequence(rng, length)
         name, n, q, vpk = self.family(rng)
         spec = self.specs[name]

@@ -29,6 +29,8 @@ def parse_args():
     p.add_argument("--extend-hours", type=float,
                    help="with --resume: add a stage at the last length sized to this many more hours "
                         "(the cosine schedule is stretched to the new total)")
+    p.add_argument("--stop-at", type=int, default=None,
+                   help="end the run at this step (checkpoint written), the schedule still that of the whole plan")
     p.add_argument("--plan", help="explicit curriculum LEN:STEPS,... (e.g. 256:3000,512:1400); overrides --hours")
     p.add_argument("--lengths", default="256,512,1024,2048", help="curriculum sequence lengths")
     p.add_argument("--fractions", default="0.15,0.25,0.30,0.30", help="share of the budget per length")
@@ -45,7 +47,9 @@ def parse_args():
     p.add_argument("--bf16", action="store_true", help="bf16 autocast for matmuls (weights stay f32)")
     p.add_argument("--allow-standin-corpus", action="store_true", help="smoke tests only")
     p.add_argument("--init-std", type=float, default=0.02, help="std of linear weights at init")
-    p.add_argument("--only-task", default=None, help="debug: train on one task family only")
+    p.add_argument("--only-task", default=None, help="train on one task family only (niah_single)")
+    p.add_argument("--mix", default=None,
+                   help="task families and weights, no copy sequences, e.g. niah_single:0.4,multi_needle:0.4,niah_multiquery:0.2")
     p.add_argument("--config", default=None, help="JSON with model config overrides")
     p.add_argument("--init-from", default=None,
                    help="start a new run from these weights (a run's ckpt.pt / model_stepN.pt, or a model "
@@ -164,12 +168,13 @@ def main():
 
     ck = torch.load(ckpt_path, map_location=device, weights_only=False) if args.resume else None
     if ck:   # the run's own hyper-parameters win over command-line defaults
-        keep = {"name", "resume", "extend_hours", "device", "threads", "ckpt_minutes", "eval_minutes"}
+        keep = {"name", "resume", "extend_hours", "device", "threads", "ckpt_minutes", "eval_minutes", "stop_at"}
         for k, v in ck["args"].items():
             if k not in keep:
                 setattr(args, k, v)
     # built after the override above, so a resumed run keeps sampling its own task mix
-    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task)
+    weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
+    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     torch.manual_seed(args.seed)
@@ -206,7 +211,8 @@ def main():
     t_start, t_ckpt, t_eval = time.time() - elapsed, time.time(), time.time()
     tok_window, t_window = 0, time.time()
     sum_loss = sum_ans = sum_lm = 0.0
-    while step < total:
+    end = min(total, args.stop_at) if args.stop_at else total
+    while step < end:
         L = stage_at(plan, step)
         toks, ans = get_batch(mix, rng, L, args.batch, device)
         lr = lr_at(step, total, args)
@@ -220,7 +226,7 @@ def main():
         step += 1
         tok_window += toks.numel()
         sum_loss, sum_ans, sum_lm = sum_loss + loss.item(), sum_ans + ans_loss.item(), sum_lm + lm_loss.item()
-        if step % args.log_every == 0 or step == total:
+        if step % args.log_every == 0 or step == end:
             n = args.log_every if step % args.log_every == 0 else step % args.log_every
             tps = tok_window / (time.time() - t_window)
             rec = dict(step=step, length=L, loss=sum_loss / n, ans_loss=sum_ans / n, lm_loss=sum_lm / n,
@@ -231,7 +237,7 @@ def main():
             metrics.flush()
             sum_loss = sum_ans = sum_lm = 0.0
             tok_window, t_window = 0, time.time()
-        if time.time() - t_eval > args.eval_minutes * 60 or step == total:
+        if time.time() - t_eval > args.eval_minutes * 60 or step == end:
             model.eval()
             acc = evaluator.run(model)
             model.train()
@@ -242,7 +248,7 @@ def main():
                        os.path.join(run_dir, f"model_step{step}.pt"))
             t_eval = time.time()
             t_window = time.time()
-        if time.time() - t_ckpt > args.ckpt_minutes * 60 or step == total:
+        if time.time() - t_ckpt > args.ckpt_minutes * 60 or step == end:
             save_ckpt(ckpt_path, model, opt, step, plan, rng, args, time.time() - t_start)
             t_ckpt = time.time()
             t_window = time.time()

@@ -71,10 +71,10 @@ struct RunCommand: ParsableCommand {
         let interrupt = InterruptWatcher(databasePath: database.db, runID: runID)
         let responder = YOCOResponder(model: loaded, options: options, capacity: capacity)
         let builder = try PromptBuilder(spec: spec, tokenizer: tokenizer)
+        let started = Date()     // the shared haystack's prefill counts in the run's time
         responder.spliceBase = try makeSpliceBase(model: loaded, options: options, builder: builder,
                                                   pending: pending, capacity: capacity)
         let evaluator = Evaluator(spec: spec, builder: builder, responder: responder)
-        let started = Date()
         do {
             try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: plan.count,
                               shouldStop: { interrupt.requested }, record: { try store.record($0) },
