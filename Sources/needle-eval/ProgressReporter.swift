@@ -2,13 +2,19 @@ import Foundation
 import NeedleEval
 
 /// Progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
-/// The ETA weighs remaining cells by their length, since a 1M cell costs ~1000 1K cells.
+/// The ETA weighs remaining cells by their length, since a 1M cell prefilled on its own costs
+/// ~1000 1K cells. With grid-level KV reuse a cell computes only its splice and question whatever
+/// its length, so cells weigh the same (weighing by length there predicted 4 min for a 31 s run).
 final class ProgressReporter {
     let total: Int
     let runID: Int64
+    /// False when cells cost about the same whatever their length (KV reuse).
+    var weighByLength = true
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var remainingTokens = 0
     private var processedTokens = 0
+    private var remainingCells = 0
+    private var processedCells = 0
     private var start = Date()
     private var lastLine = Date.distantPast
 
@@ -19,6 +25,7 @@ final class ProgressReporter {
 
     func start(pending: [TrialKey], resumed: Int) {
         remainingTokens = pending.reduce(0) { $0 + $1.length }
+        remainingCells = pending.count
         start = Date()
         let what = resumed > 0 ? "resuming run \(runID): \(resumed) of \(total) trials already done" : "run \(runID): \(total) trials"
         write("\(what), \(pending.count) to go\n")
@@ -27,8 +34,11 @@ final class ProgressReporter {
     func update(_ p: TrialProgress) {
         processedTokens += p.key.length
         remainingTokens -= p.key.length
-        let rate = Double(processedTokens) / max(p.elapsedSeconds, 1e-9)
-        let eta = rate > 0 ? Double(remainingTokens) / rate : 0
+        processedCells += 1
+        remainingCells -= 1
+        let (doneWork, leftWork) = weighByLength ? (processedTokens, remainingTokens) : (processedCells, remainingCells)
+        let rate = Double(doneWork) / max(p.elapsedSeconds, 1e-9)
+        let eta = rate > 0 ? Double(leftWork) / rate : 0
         let fields = "\(p.done)/\(total) cells · length \(Lengths.label(p.key.length)) · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s · ETA \(Self.duration(eta))"
         if isTerminal {
             let width = 24

@@ -74,6 +74,7 @@ struct RunCommand: ParsableCommand {
         let started = Date()     // the shared haystack's prefill counts in the run's time
         responder.spliceBase = try makeSpliceBase(model: loaded, options: options, builder: builder,
                                                   pending: pending, capacity: capacity)
+        reporter.weighByLength = responder.spliceBase == nil
         let evaluator = Evaluator(spec: spec, builder: builder, responder: responder)
         do {
             try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: plan.count,
