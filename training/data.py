@@ -2,6 +2,7 @@
 tasks/*.json (same needle/question templates, key and value kinds, stop strings as the Swift side).
 Byte-level tokens: bytes 0-255, BOS 256, EOS 257, PAD 258."""
 import glob
+import gzip
 import hashlib
 import json
 import os
@@ -48,6 +49,20 @@ def license_text():
         if digest not in seen:
             seen.add(digest)
             parts.append(collapse_ws(raw.decode("utf-8", "replace")))
+    return "".join(parts).encode("utf-8")
+
+
+def manuals_text():
+    """Technical English from the GNU info manuals every Debian machine ships (coreutils, grep, sed,
+    find, gzip, ...): option lists, digits and quotes, a style close to the held-out docstrings
+    without being them. Empty when the machine has none."""
+    parts = []
+    for path in sorted(glob.glob("/usr/share/info/*.info*.gz")):
+        try:
+            with gzip.open(path, "rb") as f:
+                parts.append(collapse_ws(f.read().decode("utf-8", "replace")))
+        except OSError:
+            continue
     return "".join(parts).encode("utf-8")
 
 
@@ -234,15 +249,19 @@ class Mixture:
         self.vocab = Vocab()
         lic = Text("licenses", license_text())
         built = builtin_text(require_real_corpus)
+        manuals = manuals_text()
         self.sources = {"builtin": Text("builtin", built) if built else lic, "licenses": lic,
+                        "manuals": Text("manuals", manuals) if len(manuals) > 10000 else lic,
                         "noise": noise_text()}
 
     def source(self, spec, rng):
         r = rng.random()
+        # cumulative shares: noise-haystack specs mostly see noise, the rest mostly prose
         if spec["haystack"]["kind"] == "noise":
-            name = "noise" if r < 0.6 else ("builtin" if r < 0.8 else "licenses")
+            shares = (("noise", 0.6), ("builtin", 0.75), ("licenses", 0.85), ("manuals", 1.0))
         else:
-            name = "builtin" if r < 0.5 else ("licenses" if r < 0.85 else "noise")
+            shares = (("builtin", 0.4), ("licenses", 0.6), ("manuals", 0.85), ("noise", 1.0))
+        name = next(n for n, upto in shares if r < upto)
         return self.sources[name]
 
     def family(self, rng):
