@@ -35,13 +35,13 @@ def read_lines(path, fallback):
     return list(fallback)
 
 
-def license_text():
-    """Real English prose available on every Debian machine: license and copyright texts (deduplicated)."""
-    files = sorted(glob.glob("/usr/share/common-licenses/*") + glob.glob("/usr/share/doc/*/copyright"))
+def read_texts(paths, opener=open):
+    """The files' text, deduplicated by content, whitespace collapsed, as one byte string; unreadable
+    files are skipped."""
     seen, parts = set(), []
-    for path in files:
+    for path in sorted(paths):
         try:
-            with open(path, "rb") as f:
+            with opener(path, "rb") as f:
                 raw = f.read()
         except OSError:
             continue
@@ -52,18 +52,16 @@ def license_text():
     return "".join(parts).encode("utf-8")
 
 
+def license_text():
+    """Real English prose available on every Debian machine: license and copyright texts."""
+    return read_texts(glob.glob("/usr/share/common-licenses/*") + glob.glob("/usr/share/doc/*/copyright"))
+
+
 def manuals_text():
-    """Technical English from the GNU info manuals every Debian machine ships (coreutils, grep, sed,
-    find, gzip, ...): option lists, digits and quotes, a style close to the held-out docstrings
-    without being them. Empty when the machine has none."""
-    parts = []
-    for path in sorted(glob.glob("/usr/share/info/*.info*.gz")):
-        try:
-            with gzip.open(path, "rb") as f:
-                parts.append(collapse_ws(f.read().decode("utf-8", "replace")))
-        except OSError:
-            continue
-    return "".join(parts).encode("utf-8")
+    """Technical English from the GNU info manuals Debian ships (coreutils, grep, sed, find, gzip, ...):
+    option lists, digits and quotes, a style close to the held-out docstrings without being them.
+    Empty when the machine has none."""
+    return read_texts(glob.glob("/usr/share/info/*.info*.gz"), opener=gzip.open)
 
 
 def heldout_text(folder):
@@ -238,9 +236,10 @@ class Mixture:
 
     FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
 
-    def __init__(self, require_real_corpus=False, only=None, mix=None):
+    def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
-        fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences."""
+        fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
+        manuals: add the GNU info manuals as a haystack style (the shipped model was trained without)."""
         self.only = only
         self.mix = mix
         assert not mix or set(mix) <= set(self.FAMILIES), f"--mix families must be among {self.FAMILIES}"
@@ -249,18 +248,21 @@ class Mixture:
         self.vocab = Vocab()
         lic = Text("licenses", license_text())
         built = builtin_text(require_real_corpus)
-        manuals = manuals_text()
         self.sources = {"builtin": Text("builtin", built) if built else lic, "licenses": lic,
-                        "manuals": Text("manuals", manuals) if len(manuals) > 10000 else lic,
                         "noise": noise_text()}
+        if manuals:
+            self.sources["manuals"] = Text("manuals", manuals_text())
 
     def source(self, spec, rng):
         r = rng.random()
         # cumulative shares: noise-haystack specs mostly see noise, the rest mostly prose
-        if spec["haystack"]["kind"] == "noise":
-            shares = (("noise", 0.6), ("builtin", 0.75), ("licenses", 0.85), ("manuals", 1.0))
-        else:
-            shares = (("builtin", 0.4), ("licenses", 0.6), ("manuals", 0.85), ("noise", 1.0))
+        noise_kind = spec["haystack"]["kind"] == "noise"
+        if "manuals" in self.sources:
+            shares = ((("noise", 0.6), ("builtin", 0.75), ("licenses", 0.85), ("manuals", 1.0)) if noise_kind
+                      else (("builtin", 0.4), ("licenses", 0.6), ("manuals", 0.85), ("noise", 1.0)))
+        else:   # the shipped model's recipe
+            shares = ((("noise", 0.6), ("builtin", 0.8), ("licenses", 1.0)) if noise_kind
+                      else (("builtin", 0.5), ("licenses", 0.85), ("noise", 1.0)))
         name = next(n for n, upto in shares if r < upto)
         return self.sources[name]
 

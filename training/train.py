@@ -47,6 +47,8 @@ def parse_args():
     p.add_argument("--bf16", action="store_true", help="bf16 autocast for matmuls (weights stay f32)")
     p.add_argument("--allow-standin-corpus", action="store_true", help="smoke tests only")
     p.add_argument("--init-std", type=float, default=0.02, help="std of linear weights at init")
+    p.add_argument("--manuals", action="store_true",
+                   help="add the GNU info manuals (/usr/share/info) as a haystack style, 25%% of prose tasks")
     p.add_argument("--only-task", default=None, help="train on one task family only (niah_single)")
     p.add_argument("--mix", default=None,
                    help="task families and weights, no copy sequences, e.g. niah_single:0.4,multi_needle:0.4,niah_multiquery:0.2")
@@ -174,7 +176,8 @@ def main():
                 setattr(args, k, v)
     # built after the override above, so a resumed run keeps sampling its own task mix
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
-    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights)
+    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
+                    manuals=args.manuals)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     torch.manual_seed(args.seed)
