@@ -76,6 +76,8 @@ def main():
     p.add_argument("--ckpt", required=True)
     p.add_argument("--out", default=os.path.join(os.path.dirname(HERE), "models", "yoco-niah-tiny"))
     p.add_argument("--eval", help="JSON lines written by eval_torch.py --json")
+    p.add_argument("--no-card", action="store_true",
+                   help="leave MODEL_CARD.md alone (the shipped card is measured by scripts/model_card_eval.sh)")
     p.add_argument("--machine", default=f"{os.cpu_count()}-core {platform.machine()} CPU, PyTorch "
                                         f"{torch.__version__}, 2 threads")
     p.add_argument("--train-command", default="python3 training/train.py --name tiny1 --hours 1.68 "
@@ -90,8 +92,9 @@ def main():
         f.write("\n")
     state = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
     save_file(state, os.path.join(args.out, "model.safetensors"), metadata={"format": "pt"})
-    with open(os.path.join(args.out, "MODEL_CARD.md"), "w") as f:
-        f.write(model_card(model, meta, args))
+    if not args.no_card:
+        with open(os.path.join(args.out, "MODEL_CARD.md"), "w") as f:
+            f.write(model_card(model, meta, args))
     print(f"exported step {meta.get('step')} to {args.out}")
 
 

@@ -145,9 +145,15 @@ def load_init(path, device):
     return ck["model"], Config.from_dict(ck["config"])
 
 
+LOG_FILES = []   # the run folder's train.log once it exists: a run's args and losses stay with its weights
+
+
 def log(msg):
     line = time.strftime("%H:%M:%S ") + msg
     print(line, flush=True)
+    for f in LOG_FILES:
+        f.write(line + "\n")
+        f.flush()
 
 
 def save_ckpt(path, model, opt, step, plan, rng, args, elapsed):
@@ -167,6 +173,7 @@ def main():
     os.makedirs(run_dir, exist_ok=True)
     ckpt_path = os.path.join(run_dir, "ckpt.pt")
     metrics = open(os.path.join(run_dir, "metrics.jsonl"), "a")
+    LOG_FILES.append(open(os.path.join(run_dir, "train.log"), "a"))
 
     ck = torch.load(ckpt_path, map_location=device, weights_only=False) if args.resume else None
     if ck:   # the run's own hyper-parameters win over command-line defaults
