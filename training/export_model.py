@@ -80,8 +80,8 @@ def main():
                    help="leave MODEL_CARD.md alone (the shipped card is measured by scripts/model_card_eval.sh)")
     p.add_argument("--machine", default=f"{os.cpu_count()}-core {platform.machine()} CPU, PyTorch "
                                         f"{torch.__version__}, 2 threads")
-    p.add_argument("--train-command", default="python3 training/train.py --name tiny1 --hours 1.68 "
-                                              "--fractions 0.12,0.2,0.3,0.38")
+    p.add_argument("--train-command", default="training/reproduce_shipped.sh",
+                   help="how the exported checkpoint was trained, for the generated card")
     args = p.parse_args()
     model, meta = load_model(args.ckpt)
     os.makedirs(args.out, exist_ok=True)
