@@ -239,7 +239,8 @@ class Mixture:
     def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
-        manuals: add the GNU info manuals as a haystack style (the shipped model was trained without)."""
+        manuals: add the GNU info manuals as a haystack style (used by stages 3-5 of the shipped
+        model, not by stages 1-2)."""
         self.only = only
         self.mix = mix
         assert not mix or set(mix) <= set(self.FAMILIES), f"--mix families must be among {self.FAMILIES}"
@@ -260,7 +261,7 @@ class Mixture:
         if "manuals" in self.sources:
             shares = ((("noise", 0.6), ("builtin", 0.75), ("licenses", 0.85), ("manuals", 1.0)) if noise_kind
                       else (("builtin", 0.4), ("licenses", 0.6), ("manuals", 0.85), ("noise", 1.0)))
-        else:   # the shipped model's recipe
+        else:   # the single-needle stages (1-2) of the shipped model
             shares = ((("noise", 0.6), ("builtin", 0.8), ("licenses", 1.0)) if noise_kind
                       else (("builtin", 0.5), ("licenses", 0.85), ("noise", 1.0)))
         name = next(n for n, upto in shares if r < upto)
