@@ -1,6 +1,8 @@
 """Self-checks of the PyTorch reference (no pytest; CI does not run Python).
 Usage: python3 training/check_reference.py   -> prints OK, maxdiff = ... per check; exits 1 on failure."""
+import math
 import os
+import random
 import sys
 
 import torch
@@ -11,7 +13,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from yoco import Config, build, init_weights        # noqa: E402
 from yoco.infer import Session                      # noqa: E402
-from yoco.layers import sliding_window_attention    # noqa: E402
+from yoco.layers import causal_attention, sliding_window_attention    # noqa: E402
+import data                                         # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(HERE), "Tests", "YOCORuntimeTests", "Fixtures")
 failed = []
@@ -63,6 +66,26 @@ def check_chunked_inference():
         report(f"chunked prefill at position 299 {over}", (mid.extend(ids[0, :300]) - full[299]).abs().max())
 
 
+def check_dilution():
+    """train.py --dilute: +ln r on a key's logit == that key (and value) repeated r times."""
+    q = torch.randn(2, 4, 1, 8, dtype=torch.float64)
+    k, v = (torch.randn(2, 2, 9, 8, dtype=torch.float64) for _ in range(2))
+    bias = torch.zeros(2, 9, dtype=torch.float64)
+    bias[:, 3] = math.log(5.0)
+    rep = torch.tensor([0, 1, 2] + [3] * 5 + [4, 5, 6, 7, 8])
+    biased = causal_attention(q, k, v, q_start=8, key_bias=bias)
+    repeated = causal_attention(q, k[:, :, rep], v[:, :, rep], q_start=12)
+    report("key bias ln 5 == key repeated 5 times", (biased - repeated).abs().max())
+    # the filler mask spares BOS, every needle byte and the question/answer tail
+    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False)
+    toks, ans, filler = mix.sample(random.Random(7), 1024)
+    text = bytes(t if t < 256 else 0 for t in toks)
+    hits = [i for i in range(len(text)) if text.startswith(b"The special magic", i)]
+    wrong = filler[0] + sum(filler[i] for i in hits) + sum(f for f, a in zip(filler, ans) if a)
+    report(f"filler mask spares BOS, {len(hits)} needle/answer phrases, answers",
+           wrong if len(hits) >= 2 and sum(filler) > 500 else 1, tol=0)
+
+
 def check_fixtures():
     if not os.path.isdir(FIXTURES):
         return
@@ -84,5 +107,6 @@ if __name__ == "__main__":
         check_swa_blocks()
         check_gret_forms()
         check_chunked_inference()
+        check_dilution()
     check_fixtures()
     sys.exit(1 if failed else 0)

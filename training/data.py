@@ -159,14 +159,18 @@ def sentence_boundary(hay, pos):
 
 
 def place_needles(hay, needles, depths):
-    """needles: list of bytes; depths: fractions in [0, 1]. Returns new haystack, needle order."""
+    """needles: list of bytes; depths: fractions in [0, 1]. Returns new haystack, needle order and the
+    (start, end) byte span of each placed needle in the new haystack, in text order."""
     spots = sorted((sentence_boundary(hay, int(d * len(hay))), i) for i, d in enumerate(depths))
-    out, prev = [], 0
+    out, prev, at, spans = [], 0, 0, []
     for pos, i in spots:
         out += [hay[prev:pos], needles[i]]
+        at += pos - prev
+        spans.append((at, at + len(needles[i])))
+        at += len(needles[i])
         prev = pos
     out.append(hay[prev:])
-    return b"".join(out), [i for _, i in spots]
+    return b"".join(out), [i for _, i in spots], spans
 
 
 def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, depths=None, first_only=False):
@@ -211,21 +215,26 @@ def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, dept
             if ki == asked[0]:
                 needle_depths[i] = depths[min(j, len(depths) - 1)]
                 j += 1
-    hay, order = place_needles(hay, needles, needle_depths)
+    hay, order, spans = place_needles(hay, needles, needle_depths)
     in_text = [owner[i] for i in order]
     expected = [[v for ki, v in in_text if ki == a] for a in asked]
     answers = [(", ".join(vs)).encode() + stop for vs in expected]
     return dict(prefix=[BOS] + list(hay), qa=list(zip(questions, answers)), expected=expected, keys=keys,
-                asked=asked, stop=stop)
+                asked=asked, stop=stop, needle_spans=spans)
 
 
 def to_tokens(ex):
-    """-> tokens (list of int), answer (list of 0/1: token is an answer byte)."""
+    """-> tokens (list of int), answer (list of 0/1: token is an answer byte), filler (list of 0/1: token
+    is haystack filler, i.e. in the prefix but neither BOS nor a needle byte)."""
     toks, ans = list(ex["prefix"]), [0] * len(ex["prefix"])
+    filler = [0] + [1] * (len(toks) - 1)
+    for a, b in ex["needle_spans"]:   # spans are offsets in the haystack, which starts after BOS
+        filler[1 + a:1 + b] = [0] * (b - a)
     for q, a in ex["qa"]:
         toks += list(q) + list(a)
         ans += [0] * len(q) + [1] * len(a)
-    return toks, ans
+    filler += [0] * (len(toks) - len(filler))
+    return toks, ans, filler
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,7 +309,9 @@ class Mixture:
         s = rng.randrange(0, len(hay) - m)
         toks = [BOS] + list(hay) + list(hay[s:s + m])
         ans = [0] * (len(toks) - m + 4) + [1] * (m - 4)
-        return toks, ans
+        # the copied slice plays the needle: it is not filler
+        filler = [0] + [0 if s <= i < s + m else 1 for i in range(len(hay))] + [0] * m
+        return toks, ans, filler
 
     def sample(self, rng, length):
         if self.copy_share and rng.random() < self.copy_share:

@@ -52,6 +52,9 @@ def parse_args():
     p.add_argument("--only-task", default=None, help="train on one task family only (niah_single)")
     p.add_argument("--mix", default=None,
                    help="task families and weights, no copy sequences, e.g. niah_single:0.4,multi_needle:0.4,niah_multiquery:0.2")
+    p.add_argument("--dilute", type=float, default=1.0,
+                   help="simulate haystacks up to this many times longer: each sequence draws r log-uniform "
+                        "in [1, DILUTE] and its filler keys get +ln r in the global attention (see get_batch)")
     p.add_argument("--config", default=None, help="JSON with model config overrides")
     p.add_argument("--init-from", default=None,
                    help="start a new run from these weights (a run's ckpt.pt / model_stepN.pt, or a model "
@@ -69,15 +72,24 @@ def model_config(args):
     return cfg.validate()
 
 
-def get_batch(mix, rng, length, batch, device):
-    toks, ans = zip(*(mix.sample(rng, length) for _ in range(batch)))
-    return torch.tensor(toks, device=device), torch.tensor(ans, device=device, dtype=torch.bool)
+def get_batch(mix, rng, length, batch, device, dilute=1.0):
+    """-> toks, ans (B, T), key_bias (B, T) or None.
+    Why key_bias: the global attention has no positions (NoPE), so a haystack r times longer made of
+    the same kind of filler is, for every query, the same as adding ln r to each filler key's logit.
+    With dilute > 1 each sequence draws r log-uniform in [1, dilute]: a 1K-token sequence then trains
+    the needle-vs-filler margin that a 1M-token prompt needs, at 1K-token cost. The runtime has no bias."""
+    toks, ans, filler = zip(*(mix.sample(rng, length) for _ in range(batch)))
+    bias = None
+    if dilute > 1.0:
+        log_r = torch.tensor([rng.uniform(0.0, math.log(dilute)) for _ in range(batch)])
+        bias = (torch.tensor(filler, dtype=torch.float32) * log_r[:, None]).to(device)
+    return (torch.tensor(toks, device=device), torch.tensor(ans, device=device, dtype=torch.bool), bias)
 
 
-def loss_fn(model, toks, ans, lm_weight, bf16=False):
+def loss_fn(model, toks, ans, lm_weight, bf16=False, key_bias=None):
     """Answer-token CE + lm_weight * CE on every next token. toks, ans (B, T)."""
     with torch.autocast(toks.device.type, dtype=torch.bfloat16, enabled=bf16):
-        logits = model(toks[:, :-1])                               # (B, T-1, V)
+        logits = model(toks[:, :-1], None if key_bias is None else key_bias[:, :-1])   # (B, T-1, V)
     ce = F.cross_entropy(logits.flatten(0, 1).float(), toks[:, 1:].flatten(), reduction="none")
     mask = ans[:, 1:].flatten()
     ans_loss = ce[mask].mean()
@@ -115,9 +127,9 @@ def calibrate(args, model, opt, mix, device, L):
     rng = random.Random(args.seed + 999)
     times = []
     for i in range(5):
-        toks, ans = get_batch(mix, rng, L, args.batch, device)
+        toks, ans, bias = get_batch(mix, rng, L, args.batch, device, args.dilute)
         t0 = time.time()
-        loss, _, _ = loss_fn(model, toks, ans, args.lm_weight, args.bf16)
+        loss, _, _ = loss_fn(model, toks, ans, args.lm_weight, args.bf16, bias)
         loss.backward()
         if device.type == "cuda":
             torch.cuda.synchronize()
@@ -224,11 +236,11 @@ def main():
     end = min(total, args.stop_at) if args.stop_at else total
     while step < end:
         L = stage_at(plan, step)
-        toks, ans = get_batch(mix, rng, L, args.batch, device)
+        toks, ans, bias = get_batch(mix, rng, L, args.batch, device, args.dilute)
         lr = lr_at(step, total, args)
         for g in opt.param_groups:
             g["lr"] = lr
-        loss, ans_loss, lm_loss = loss_fn(model, toks, ans, args.lm_weight, args.bf16)
+        loss, ans_loss, lm_loss = loss_fn(model, toks, ans, args.lm_weight, args.bf16, bias)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

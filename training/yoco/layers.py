@@ -88,9 +88,10 @@ def sliding_window_attention(q, k, v, window, n_past):
     return out.reshape(B, H, nb * W, D)[:, :, :T]
 
 
-def causal_attention(q, k, v, q_start=None):
+def causal_attention(q, k, v, q_start=None, key_bias=None):
     """GQA causal attention. q (B, Hq, Tq, D), k, v (B, Hkv, Tk, D). Query head h reads kv head
-    h // (Hq/Hkv). Query t sits at absolute position q_start + t (default Tk - Tq)."""
+    h // (Hq/Hkv). Query t sits at absolute position q_start + t (default Tk - Tq).
+    key_bias (B, Tk), optional: added to every query's logit for that key."""
     Hq, Tq, Tk = q.shape[1], q.shape[2], k.shape[2]
     rep = Hq // k.shape[1]
     if rep > 1:
@@ -98,8 +99,11 @@ def causal_attention(q, k, v, q_start=None):
         v = v.repeat_interleave(rep, dim=1)
     if q_start is None:
         q_start = Tk - Tq
-    if q_start == 0 and Tq == Tk:
+    if q_start == 0 and Tq == Tk and key_bias is None:
         return F.scaled_dot_product_attention(q, k, v, is_causal=True)
     qpos = torch.arange(Tq, device=q.device)[:, None] + q_start
     mask = torch.arange(Tk, device=q.device)[None, :] <= qpos
+    if key_bias is not None:
+        mask = torch.where(mask, key_bias[:, None, None, :].to(q.dtype),
+                           torch.tensor(float("-inf"), dtype=q.dtype, device=q.device))
     return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)

@@ -87,14 +87,15 @@ class CrossAttention(nn.Module):
         self.q_proj = nn.Linear(cfg.dim, cfg.dim, bias=False)
         self.out_proj = nn.Linear(cfg.dim, cfg.dim, bias=False)
 
-    def forward(self, x, K, V, start):
-        """x (B, T, dim) at positions start..; K, V (B, Hkv, Tk, D) for positions 0..Tk-1."""
+    def forward(self, x, K, V, start, key_bias=None):
+        """x (B, T, dim) at positions start..; K, V (B, Hkv, Tk, D) for positions 0..Tk-1.
+        key_bias (B, Tk): training only, added to every query's logit for that key (see train.py)."""
         q = split_heads(self.q_proj(x), self.n_heads)
         if self.rope:
             cos, sin = rope_angles(torch.arange(start, start + x.shape[1], device=x.device),
                                    self.head_dim, self.theta, x.dtype)
             q = apply_rope(q, cos, sin)
-        return self.out_proj(merge_heads(causal_attention(q, K, V, q_start=start)))
+        return self.out_proj(merge_heads(causal_attention(q, K, V, q_start=start, key_bias=key_bias)))
 
 
 class CrossDecoder(nn.Module):
@@ -119,9 +120,9 @@ class CrossDecoder(nn.Module):
             K = apply_rope(K, cos, sin)
         return K, V
 
-    def forward(self, x, K, V, start):
+    def forward(self, x, K, V, start, key_bias=None):
         for layer in self.layers:
-            x, _ = layer(x, K, V, start)
+            x, _ = layer(x, K, V, start, key_bias=key_bias)
         return x
 
 
@@ -141,11 +142,12 @@ class YOCO(nn.Module):
     def head(self, x):
         return self.output_projection(self.layer_norm(x))
 
-    def forward(self, ids):
-        """ids (B, T) -> logits (B, T, vocab) at every position."""
+    def forward(self, ids, key_bias=None):
+        """ids (B, T) -> logits (B, T, vocab) at every position. key_bias (B, T): optional additive
+        logit bias per global key, a training device only (the runtime has none)."""
         X, _ = self.self_decoder(self.embed(ids))
         K, V = self.cross_decoder.global_kv(X, 0)
-        return self.head(self.cross_decoder(X, K, V, 0))
+        return self.head(self.cross_decoder(X, K, V, 0, key_bias))
 
 
 class TransformerAttention(nn.Module):
