@@ -86,6 +86,19 @@ def check_dilution():
            wrong if len(hits) >= 2 and sum(filler) > 500 else 1, tol=0)
 
 
+def check_key_weights():
+    """--mine-keys: weighted key draws stay distinct and favour the weighted key."""
+    vocab = data.Vocab()
+    vocab.weights = {vocab.cities[0]: 21.0}
+    spec = {"keys": {"kind": "cities"}}
+    rng = random.Random(3)
+    draws = [vocab.keys(spec, 8, rng) for _ in range(300)]
+    share = sum(vocab.cities[0] in d for d in draws) / len(draws)
+    distinct = all(len(set(d)) == 8 for d in draws)
+    report(f"weighted key draws distinct, weighted key in {share:.2f} of 8-key draws",
+           0 if distinct and share > 0.7 else 1, tol=0)
+
+
 def check_fixtures():
     if not os.path.isdir(FIXTURES):
         return
@@ -108,5 +121,6 @@ if __name__ == "__main__":
         check_gret_forms()
         check_chunked_inference()
         check_dilution()
+        check_key_weights()
     check_fixtures()
     sys.exit(1 if failed else 0)

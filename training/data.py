@@ -118,6 +118,7 @@ class Vocab:
     def __init__(self):
         self.cities = read_lines(os.path.join(CORPUS, "cities.txt"), STANDIN_CITIES)
         self.words = read_lines(os.path.join(CORPUS, "words.txt"), STANDIN_WORDS)
+        self.weights = None   # {city: sampling weight}, set by hard-key mining (keymining.py)
 
     def keys(self, spec, n, rng):
         kind = spec["keys"]["kind"]
@@ -126,6 +127,14 @@ class Vocab:
         if kind == "numbers":
             return list({make_number(rng, 7) for _ in range(4 * n)})[:n]
         pool = {"cities": self.cities, "words": self.words}.get(kind) or spec["keys"].get("items")
+        if kind == "cities" and self.weights:   # n distinct keys, each draw weighted
+            w = [self.weights.get(c, 1.0) for c in pool]
+            chosen = []
+            while len(chosen) < n:
+                c = rng.choices(pool, weights=w)[0]
+                if c not in chosen:
+                    chosen.append(c)
+            return chosen
         return rng.sample(pool, n)
 
     def value(self, spec, rng):

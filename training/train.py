@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from yoco import Config, build, init_weights   # noqa: E402
 import data as D                                 # noqa: E402
 import evaluate as E                             # noqa: E402
+import keymining                                  # noqa: E402
 
 RUNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs")
 
@@ -55,6 +56,9 @@ def parse_args():
     p.add_argument("--dilute", type=float, default=1.0,
                    help="simulate haystacks up to this many times longer: each sequence draws r log-uniform "
                         "in [1, DILUTE] and its filler keys get +ln r in the global attention (see get_batch)")
+    p.add_argument("--mine-keys", action="store_true",
+                   help="at the start and every evaluation, measure each city key's answer loss and draw "
+                        "the keys the model fails on more often (keymining.py)")
     p.add_argument("--config", default=None, help="JSON with model config overrides")
     p.add_argument("--init-from", default=None,
                    help="start a new run from these weights (a run's ckpt.pt / model_stepN.pt, or a model "
@@ -230,6 +234,14 @@ def main():
     log("args " + json.dumps(vars(args)))
     evaluator = E.TrainEval(mix.vocab, mix.specs, seed=4321)
 
+    def mine_keys():
+        losses = keymining.key_losses(model, mix, device)
+        mix.vocab.weights = keymining.key_weights(losses)
+        log(f"key mining: {len(keymining.dead_keys(losses))} of {len(losses)} keys not learned "
+            f"(answer CE > {keymining.DEAD}): {keymining.dead_keys(losses)}")
+    if args.mine_keys:
+        mine_keys()
+
     t_start, t_ckpt, t_eval = time.time() - elapsed, time.time(), time.time()
     tok_window, t_window = 0, time.time()
     sum_loss = sum_ans = sum_lm = 0.0
@@ -264,6 +276,8 @@ def main():
             acc = evaluator.run(model)
             model.train()
             log(f"eval step {step}: " + " ".join(f"{k} {v:.2f}" for k, v in acc.items()))
+            if args.mine_keys:
+                mine_keys()
             metrics.write(json.dumps(dict(step=step, eval=acc, elapsed_s=time.time() - t_start)) + "\n")
             metrics.flush()
             torch.save(dict(model=model.state_dict(), config=cfg.__dict__, step=step, eval=acc),

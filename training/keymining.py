@@ -1,0 +1,52 @@
+"""Hard-key mining (train.py --mine-keys): find the city keys the model fails on and draw them more.
+
+Why: a run can leave one key dead while every other key is learned. The shipped multi4 model and
+its dilute1 successor answered a fixed `7222313.` for every needle keyed "Copenhagen" (answer
+cross-entropy 2.0, i.e. guessing digits, against < 0.05 for the 99 other cities), so each of its
+misses on the single-needle grid was that key. Drawn 1 time in 100, a dead key is a small share of
+the loss and stays dead; drawn more often, it is learned like the others."""
+import random
+
+import torch
+import torch.nn.functional as F
+
+import data as D
+
+DEAD = 0.05   # answer cross-entropy (nats per byte) above which a key counts as not learned
+
+
+def key_losses(model, mix, device, length=512, per_key=4, seed=2468):
+    """-> {city: mean answer cross-entropy} over per_key single-needle sequences per city key.
+    Fixed seed, so the numbers of two checkpoints compare."""
+    spec = mix.specs["niah_single"]
+    one = D.Vocab.__new__(D.Vocab)
+    one.words, one.weights = mix.vocab.words, None
+    out = {}
+    was_training = model.training
+    model.eval()
+    for city in mix.vocab.cities:
+        one.cities = [city]
+        rng = random.Random(seed)
+        seqs = []
+        while len(seqs) < per_key:
+            ex = D.build_example(spec, mix.source(spec, rng), one, rng, length, 1, 1)
+            if ex is not None:
+                seqs.append(D.to_tokens(ex)[:2])
+        toks = torch.tensor([t for t, _ in seqs], device=device)
+        ans = torch.tensor([a for _, a in seqs], device=device, dtype=torch.bool)
+        with torch.no_grad():
+            logits = model(toks[:, :-1])
+        ce = F.cross_entropy(logits.flatten(0, 1).float(), toks[:, 1:].flatten(), reduction="none")
+        out[city] = ce[ans[:, 1:].flatten()].mean().item()
+    model.train(was_training)
+    return out
+
+
+def key_weights(losses, boost=10.0):
+    """Sampling weight per city: 1 + boost * min(CE, 2). A dead key (CE ≈ 2, digit guessing) gets 21
+    times a learned key's weight: about 1 draw in 6 of single needles, not all of them."""
+    return {city: 1.0 + boost * min(ce, 2.0) for city, ce in losses.items()}
+
+
+def dead_keys(losses):
+    return sorted((c, round(l, 2)) for c, l in losses.items() if l > DEAD)
