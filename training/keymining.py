@@ -5,6 +5,7 @@ its dilute1 successor answered a fixed `7222313.` for every needle keyed "Copenh
 cross-entropy 2.0, i.e. guessing digits, against < 0.05 for the 99 other cities), so each of its
 misses on the single-needle grid was that key. Drawn 1 time in 100, a dead key is a small share of
 the loss and stays dead; drawn more often, it is learned like the others."""
+import copy
 import random
 
 import torch
@@ -19,8 +20,8 @@ def key_losses(model, mix, device, length=512, per_key=4, seed=2468):
     """-> {city: mean answer cross-entropy} over per_key single-needle sequences per city key.
     Fixed seed, so the numbers of two checkpoints compare."""
     spec = mix.specs["niah_single"]
-    one = D.Vocab.__new__(D.Vocab)
-    one.words, one.weights = mix.vocab.words, None
+    one = copy.copy(mix.vocab)   # the same words and values; one city at a time, unweighted
+    one.weights = None
     out = {}
     was_training = model.training
     model.eval()
@@ -50,3 +51,15 @@ def key_weights(losses, boost=10.0):
 
 def dead_keys(losses):
     return sorted((c, round(l, 2)) for c, l in losses.items() if l > DEAD)
+
+
+if __name__ == "__main__":   # python3 training/keymining.py MODEL_DIR: list the keys a model has not learned
+    import sys
+    from safetensors.torch import load_file
+    from yoco import Config, build
+    model_dir = sys.argv[1]
+    model = build(Config.load(f"{model_dir}/config.json"))
+    model.load_state_dict(load_file(f"{model_dir}/model.safetensors"))
+    losses = key_losses(model, D.Mixture(mix={"niah_single": 1.0}, manuals=True), torch.device("cpu"))
+    print(f"{model_dir}: {len(dead_keys(losses))} of {len(losses)} keys not learned (answer CE > {DEAD}): "
+          f"{dead_keys(losses)}; highest CE {max(losses.values()):.4f} ({max(losses, key=losses.get)})")

@@ -203,6 +203,9 @@ def main():
                     manuals=args.manuals)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
+    if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
+        sys.exit("train.py: --dilute needs cross_attention_rope false (NoPE global attention): a bias of ln r "
+                 "equals r copies of a key only when the key has no position")
     torch.manual_seed(args.seed)
     model = init_weights(build(cfg), std=args.init_std).to(device)
     if init:
