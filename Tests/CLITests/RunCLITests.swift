@@ -24,6 +24,14 @@ final class RunCLITests: XCTestCase {
         return Int(r.stdout.split(separator: "\n").last!.trimmingCharacters(in: .whitespaces))!
     }
 
+    /// The count, or nil while the database cannot answer yet: a poller may open the file after the
+    /// run created it and before its schema is committed ("no such table"), which is not a failure.
+    private func countIfReady(_ sql: String) -> Int? {
+        guard let r = try? runCLI(["query", "--db", db, "--csv", sql]), r.status == 0,
+              let last = r.stdout.split(separator: "\n").last else { return nil }
+        return Int(last.trimmingCharacters(in: .whitespaces))
+    }
+
     func testRunRecordsEveryTrialAndExportsTheHeatmap() throws {
         let r = try runCLI(["run", "--db", db] + grid)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -79,7 +87,7 @@ final class RunCLITests: XCTestCase {
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if FileManager.default.fileExists(atPath: db),
-               let n = try? count("SELECT COUNT(*) FROM trials"), n >= 3 { break }
+               let n = countIfReady("SELECT COUNT(*) FROM trials"), n >= 3 { break }
             usleep(20_000)
         }
         kill(process.processIdentifier, SIGKILL)
