@@ -15,6 +15,7 @@ from yoco import Config, build, init_weights        # noqa: E402
 from yoco.infer import Session                      # noqa: E402
 from yoco.layers import causal_attention, sliding_window_attention    # noqa: E402
 import data                                         # noqa: E402
+from grow_model import grow                         # noqa: E402
 
 FIXTURES = os.path.join(os.path.dirname(HERE), "Tests", "YOCORuntimeTests", "Fixtures")
 failed = []
@@ -99,6 +100,15 @@ def check_key_weights():
            0 if distinct and share > 0.7 else 1, tol=0)
 
 
+def check_grow():
+    """grow_model.py: more kv heads and appended layers leave the logits unchanged."""
+    ids = torch.randint(0, 256, (2, 90), generator=torch.Generator().manual_seed(5))
+    for over in (dict(), dict(cross_attention_rope=False), dict(sliding_window=None)):
+        m = init_weights(build(small(**over)), std=0.1, norm_jitter=0.1).double().eval()
+        g = grow(m, kv_heads=4, n_layers=8, seed=1).double()
+        report(f"grown (kv heads 2->4, layers 4->8) == original {over}", (m(ids) - g(ids)).abs().max())
+
+
 def check_fixtures():
     if not os.path.isdir(FIXTURES):
         return
@@ -122,5 +132,6 @@ if __name__ == "__main__":
         check_chunked_inference()
         check_dilution()
         check_key_weights()
+        check_grow()
     check_fixtures()
     sys.exit(1 if failed else 0)
