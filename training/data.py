@@ -257,7 +257,7 @@ class Mixture:
     def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
-        manuals: add the GNU info manuals as a haystack style (used by stages 3-7 of the shipped
+        manuals: add the GNU info manuals as a haystack style (used by stages 3-9 of the shipped
         model, not by stages 1-2)."""
         self.only = only
         self.mix = mix

@@ -55,11 +55,9 @@ def dead_keys(losses):
 
 if __name__ == "__main__":   # python3 training/keymining.py MODEL_DIR: list the keys a model has not learned
     import sys
-    from safetensors.torch import load_file
-    from yoco import Config, build
+    from modeldir import load_model
     model_dir = sys.argv[1]
-    model = build(Config.load(f"{model_dir}/config.json"))
-    model.load_state_dict(load_file(f"{model_dir}/model.safetensors"))
+    model, _ = load_model(model_dir)   # a model directory or a train.py checkpoint
     losses = key_losses(model, D.Mixture(mix={"niah_single": 1.0}, manuals=True), torch.device("cpu"))
     print(f"{model_dir}: {len(dead_keys(losses))} of {len(losses)} keys not learned (answer CE > {DEAD}): "
           f"{dead_keys(losses)}; highest CE {max(losses.values()):.4f} ({max(losses, key=losses.get)})")
