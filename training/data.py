@@ -254,13 +254,17 @@ class Mixture:
 
     FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
 
-    def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False):
+    def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False, needle_bias=0.0):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
         manuals: add the GNU info manuals as a haystack style (used by stages 3-9 of the shipped
-        model, not by stages 1-2)."""
+        model, not by stages 1-2). needle_bias p: a multi-needle sequence has n in 2..8 needles with
+        weight n**p (0 = uniform), so that training sees more of the crowded cases it fails on."""
         self.only = only
         self.mix = mix
+        self.needle_bias = needle_bias
+        self.needle_counts = list(range(2, 9))
+        self.needle_weights = [n ** needle_bias for n in self.needle_counts]
         assert not mix or set(mix) <= set(self.FAMILIES), f"--mix families must be among {self.FAMILIES}"
         self.copy_share = 0.25 if only is None and not mix else 0.0
         self.specs = load_specs()
@@ -301,7 +305,9 @@ class Mixture:
         if self.only == "niah_single" or r < 0.15:
             return "niah_single", 1, 1, 1
         if r < 0.55:
-            n = rng.randint(2, 8)
+            # uniform keeps randint: the same random stream as the stages trained before the option
+            n = (rng.choices(self.needle_counts, self.needle_weights)[0] if self.needle_bias
+                 else rng.randint(2, 8))
             return "multi_needle", n, rng.randint(1, min(n, 4)), 1
         if r < 0.70:
             return "niah_multiquery", 4, 4, 1

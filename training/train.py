@@ -53,6 +53,8 @@ def parse_args():
     p.add_argument("--only-task", default=None, help="train on one task family only (niah_single)")
     p.add_argument("--mix", default=None,
                    help="task families and weights, no copy sequences, e.g. niah_single:0.4,multi_needle:0.4,niah_multiquery:0.2")
+    p.add_argument("--needle-bias", type=float, default=0.0,
+                   help="multi-needle sequences draw n in 2..8 needles with weight n**P (default 0: uniform)")
     p.add_argument("--dilute", type=float, default=1.0,
                    help="simulate haystacks up to this many times longer: each sequence draws r log-uniform "
                         "in [1, DILUTE] and its filler keys get +ln r in the global attention (see get_batch)")
@@ -200,7 +202,7 @@ def main():
     # built after the override above, so a resumed run keeps sampling its own task mix
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
     mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
-                    manuals=args.manuals)
+                    manuals=args.manuals, needle_bias=getattr(args, "needle_bias", 0.0))
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
