@@ -100,6 +100,18 @@ def check_key_weights():
            0 if distinct and share > 0.7 else 1, tol=0)
 
 
+def check_confusable_keys():
+    """--confusable-keys: distinct keys, drawn among the anchor's nearest neighbours."""
+    vocab = data.Vocab()
+    order = vocab.cities
+    vocab.neighbours = {c: [o for o in order[i + 1:] + order[:i]] for i, c in enumerate(order)}
+    rng = random.Random(4)
+    draws = [vocab.keys({"keys": {"kind": "cities"}}, 4, rng, confusable=True) for _ in range(200)]
+    near = all(d[0] != c and c in vocab.neighbours[d[0]][:8] for d in draws for c in d[1:])
+    distinct = all(len(set(d)) == 4 for d in draws)
+    report("confusable key draws distinct, among the anchor's 2n nearest", 0 if near and distinct else 1, tol=0)
+
+
 def check_grow():
     """grow_model.py: more kv heads and appended layers leave the logits unchanged."""
     ids = torch.randint(0, 256, (2, 90), generator=torch.Generator().manual_seed(5))
@@ -132,6 +144,7 @@ if __name__ == "__main__":
         check_chunked_inference()
         check_dilution()
         check_key_weights()
+        check_confusable_keys()
         check_grow()
     check_fixtures()
     sys.exit(1 if failed else 0)

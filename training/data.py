@@ -119,9 +119,19 @@ class Vocab:
         self.cities = read_lines(os.path.join(CORPUS, "cities.txt"), STANDIN_CITIES)
         self.words = read_lines(os.path.join(CORPUS, "words.txt"), STANDIN_WORDS)
         self.weights = None   # {city: sampling weight}, set by hard-key mining (keymining.py)
+        self.neighbours = None   # {city: other cities, most confusable first}, set by keymining.key_neighbours
 
-    def keys(self, spec, n, rng):
+    def confusable_cities(self, n, rng):
+        """n distinct cities the model tells apart badly: a random anchor and n - 1 drawn from the 2n
+        cities nearest to it in the model's key space, so that the needles of one prompt can only be
+        told apart by reading the key precisely."""
+        anchor = rng.choice(self.cities)
+        return [anchor] + rng.sample(self.neighbours[anchor][:2 * n], n - 1)
+
+    def keys(self, spec, n, rng, confusable=False):
         kind = spec["keys"]["kind"]
+        if kind == "cities" and confusable and n > 1 and self.neighbours:
+            return self.confusable_cities(n, rng)
         if kind == "uuids":
             return [make_uuid(rng) for _ in range(n)]
         if kind == "numbers":
@@ -182,11 +192,13 @@ def place_needles(hay, needles, depths):
     return b"".join(out), [i for _, i in spots], spans
 
 
-def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, depths=None, first_only=False):
+def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, depths=None, first_only=False,
+                  confusable=False):
     """Returns dict(prefix=bytes with BOS token list, qa=[(question bytes, answer bytes)], expected=[...]).
     The whole sequence (prefix + all q/a) is exactly `length` tokens; with first_only the prompt
-    (prefix + first question) is `length` tokens instead, as the Swift prompt builder does."""
-    keys = vocab.keys(spec, n_keys, rng)
+    (prefix + first question) is `length` tokens instead, as the Swift prompt builder does.
+    confusable: city keys the model confuses (Vocab.confusable_cities)."""
+    keys = vocab.keys(spec, n_keys, rng, confusable)
     asked = rng.sample(range(n_keys), n_queries)
     stop = spec.get("stop", ".").encode()
     dummy = [[vocab.value(spec, rng) for _ in range(vpk)] for _ in keys]   # to size the needles
@@ -254,13 +266,17 @@ class Mixture:
 
     FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
 
-    def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False, needle_bias=0.0):
+    def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False, needle_bias=0.0,
+                 confusable=0.0):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
         manuals: add the GNU info manuals as a haystack style (used by stages 3-9 of the shipped
         model, not by stages 1-2). needle_bias p: a multi-needle sequence has n in 2..8 needles with
-        weight n**p (0 = uniform), so that training sees more of the crowded cases it fails on."""
+        weight n**p (0 = uniform), so that training sees more of the crowded cases it fails on.
+        confusable q: that share of sequences with several city keys draws keys the model confuses
+        (Vocab.neighbours, measured by keymining.key_neighbours)."""
         self.only = only
+        self.confusable = confusable
         self.mix = mix
         self.needle_bias = needle_bias
         self.needle_counts = list(range(2, 9))
@@ -334,8 +350,10 @@ class Mixture:
         name, n, q, vpk = self.family(rng)
         spec = self.specs[name]
         text = self.source(spec, rng)
+        # drawn only when asked for, so that runs without the option sample the stream they always did
+        confusable = bool(self.confusable) and n > 1 and rng.random() < self.confusable
         while True:
-            ex = build_example(spec, text, self.vocab, rng, length, n, q, vpk)
+            ex = build_example(spec, text, self.vocab, rng, length, n, q, vpk, confusable=confusable)
             if ex is not None and len(ex["prefix"]) >= 0.35 * length:
                 return to_tokens(ex)
             if q > 1:

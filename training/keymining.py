@@ -4,7 +4,9 @@ Why: a run can leave one key dead while every other key is learned. The shipped 
 its dilute1 successor answered a fixed `7222313.` for every needle keyed "Copenhagen" (answer
 cross-entropy 2.0, i.e. guessing digits, against < 0.05 for the 99 other cities), so each of its
 misses on the single-needle grid was that key. Drawn 1 time in 100, a dead key is a small share of
-the loss and stays dead; drawn more often, it is learned like the others."""
+the loss and stays dead; drawn more often, it is learned like the others.
+
+Also (--confusable-keys): which cities the model confuses with which, measured in its key space."""
 import copy
 import random
 
@@ -51,6 +53,46 @@ def key_weights(losses, boost=10.0):
 
 def dead_keys(losses):
     return sorted((c, round(l, 2)) for c, l in losses.items() if l > DEAD)
+
+
+VALUES = ("4831592", "7205316", "1967043")   # fixed values: only the key differs between cities
+
+
+def key_neighbours(model, mix, device, seed=1357):
+    """-> {city: the other cities, nearest first} by the cosine of their global keys (the shared K of
+    the cross-decoder) at the value digits of a needle, averaged over three fixed contexts.
+
+    Why: on 8-needle prompts nearly every wrong digit of the shipped model is the digit at the same
+    index of another needle's value, i.e. the query matched the wrong needle's keys; the pairs it
+    confused (Boston/Atlanta, Delhi/Kabul, Seattle/Melbourne) were among each other's nearest
+    neighbours here, while spelling alike (length, first or last letters) predicted them poorly."""
+    spec = mix.specs["multi_needle"]
+    head, tail = spec["needle"].split("{value}")
+    rng = random.Random(seed)
+    hays = [mix.sources["builtin"].window(300, rng) for _ in VALUES]
+    was_training = model.training
+    model.eval()
+    rows = []
+    for city in mix.vocab.cities:
+        keys = []
+        for hay, value in zip(hays, VALUES):
+            before = [D.BOS] + list(hay) + list(head.format(key=city).encode())
+            toks = torch.tensor([before + list((value + tail).encode())], device=device)
+            with torch.no_grad():
+                X, _ = model.self_decoder(model.embed(toks))
+                K, _ = model.cross_decoder.global_kv(X, 0)
+            keys.append(K[0, :, len(before):len(before) + len(value)].flatten())
+        rows.append(F.normalize(torch.stack(keys).mean(0), dim=0))
+    model.train(was_training)
+    sim = torch.stack(rows)
+    sim = sim @ sim.T
+    cities = mix.vocab.cities
+    return {c: [cities[j] for j in sim[i].argsort(descending=True).tolist() if j != i] for i, c in enumerate(cities)}
+
+
+def describe_neighbours(neighbours, n=6):
+    """A log line: a few cities and their nearest neighbours."""
+    return "; ".join(f"{c}: {', '.join(neighbours[c][:3])}" for c in list(neighbours)[:n])
 
 
 if __name__ == "__main__":   # python3 training/keymining.py MODEL_DIR: list the keys a model has not learned

@@ -55,6 +55,10 @@ def parse_args():
                    help="task families and weights, no copy sequences, e.g. niah_single:0.4,multi_needle:0.4,niah_multiquery:0.2")
     p.add_argument("--needle-bias", type=float, default=0.0,
                    help="multi-needle sequences draw n in 2..8 needles with weight n**P (default 0: uniform)")
+    p.add_argument("--confusable-keys", type=float, default=0.0,
+                   help="share of sequences with several city keys whose keys the model confuses: "
+                        "neighbours in its global-key space, measured at the start and every evaluation "
+                        "(keymining.key_neighbours)")
     p.add_argument("--dilute", type=float, default=1.0,
                    help="simulate haystacks up to this many times longer: each sequence draws r log-uniform "
                         "in [1, DILUTE] and its filler keys get +ln r in the global attention (see get_batch)")
@@ -202,7 +206,7 @@ def main():
     # built after the override above, so a resumed run keeps sampling its own task mix
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
     mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
-                    manuals=args.manuals, needle_bias=args.needle_bias)
+                    manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
@@ -244,8 +248,13 @@ def main():
         mix.vocab.weights = keymining.key_weights(losses)
         log(f"key mining: {len(keymining.dead_keys(losses))} of {len(losses)} keys not learned "
             f"(answer CE > {keymining.DEAD}): {keymining.dead_keys(losses)}")
+    def mine_neighbours():
+        mix.vocab.neighbours = keymining.key_neighbours(model, mix, device)
+        log("confusable keys: " + keymining.describe_neighbours(mix.vocab.neighbours))
     if args.mine_keys:
         mine_keys()
+    if args.confusable_keys:
+        mine_neighbours()
 
     t_start, t_ckpt, t_eval = time.time() - elapsed, time.time(), time.time()
     tok_window, t_window = 0, time.time()
@@ -283,6 +292,8 @@ def main():
             log(f"eval step {step}: " + " ".join(f"{k} {v:.2f}" for k, v in acc.items()))
             if args.mine_keys:
                 mine_keys()
+            if args.confusable_keys:
+                mine_neighbours()
             metrics.write(json.dumps(dict(step=step, eval=acc, elapsed_s=time.time() - t_start)) + "\n")
             metrics.flush()
             torch.save(dict(model=model.state_dict(), config=cfg.__dict__, step=step, eval=acc),

@@ -1,0 +1,88 @@
+"""Why multi-needle answers go wrong: teacher-forced digits of N-needle prompts, each wrong digit
+classified by where it came from, and the key pairs the model confuses.
+
+A wrong digit that equals the digit at the same index of another needle's value means the model read
+the right place in the wrong needle: it told the keys apart badly (what --confusable-keys trains).
+One that equals another digit of its own value means it lost its place inside the value.
+Usage: python3 training/confusions.py MODEL [--needles 8] [--length 1024] [--prompts 200]"""
+import argparse
+import collections
+import os
+import random
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import data as D                      # noqa: E402
+import evaluate as E                  # noqa: E402
+from modeldir import load_model       # noqa: E402
+
+
+def digit_starts(spec, prefix, keys):
+    """-> {key: token offset of the first value byte of that key's needle}."""
+    text = bytes(prefix[1:])   # the haystack starts after BOS
+    starts = {}
+    for k in keys:
+        head = spec["needle"].split("{value}")[0].format(key=k).encode()
+        starts[k] = 1 + text.index(head) + len(head)
+    return starts
+
+
+def classify(model, spec, ex):
+    """-> (prompt right, [(digit index, kind, confused keys)] for each wrong digit)."""
+    toks, ans, _ = D.to_tokens(ex)
+    key = ex["keys"][ex["asked"][0]]
+    value = ex["expected"][0][0]
+    starts = digit_starts(spec, ex["prefix"], ex["keys"])
+    with torch.no_grad():
+        pred = model(torch.tensor([toks]))[0].argmax(-1).tolist()
+    first = ans.index(1)
+    wrong = []
+    for j, want in enumerate(value.encode()):
+        got = pred[first + j - 1]   # the logits at position p predict token p + 1
+        if got == want:
+            continue
+        others = [k for k in ex["keys"] if k != key and toks[starts[k] + j] == got]
+        kind = ("other needle, same index" if others else
+                "own value, other index" if got in value.encode() else "neither")
+        wrong.append((j, kind, others))
+    return not wrong, wrong
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("model", help="model directory or train.py checkpoint (.pt)")
+    p.add_argument("--needles", type=int, default=8)
+    p.add_argument("--length", type=int, default=1024)
+    p.add_argument("--prompts", type=int, default=200)
+    p.add_argument("--seed", type=int, default=5)
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    model, _ = load_model(args.model)
+    model.eval()
+    spec = D.load_specs()["multi_needle"]
+    vocab, rng = D.Vocab(), random.Random(args.seed)
+    text = D.Text("builtin", D.builtin_text(require_real=True))
+    right, kinds, pairs, digits = 0, collections.Counter(), collections.Counter(), 0
+    for _ in range(args.prompts):
+        ex = E.make_case(spec, text, vocab, rng, args.length, args.needles, 1, 1, depth=rng.random() * 100)
+        ok, wrong = classify(model, spec, ex)
+        right += ok
+        digits += len(ex["expected"][0][0])
+        key = ex["keys"][ex["asked"][0]]
+        for _, kind, others in wrong:
+            kinds[kind] += 1
+            pairs.update(f"{key}->{o}" for o in others)
+    print(f"{args.model}: N = {args.needles}, {args.length} tokens, seed {args.seed}: "
+          f"{right}/{args.prompts} prompts with every digit right (teacher-forced), "
+          f"{sum(kinds.values())}/{digits} digits wrong")
+    for kind, n in kinds.most_common():
+        print(f"  {kind}: {n}")
+    print("  most confused keys (asked->read): " + ", ".join(f"{k} {n}" for k, n in pairs.most_common(12)))
+
+
+if __name__ == "__main__":
+    main()
