@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds models/yoco-niah-tiny from scratch: ≈ 6 h 37 min on the 2-core CPU (PyTorch, 2 threads).
+# Rebuilds models/yoco-niah-tiny from scratch: ≈ 8 h 13 min on the 2-core CPU (PyTorch, 2 threads).
 # Needs training/corpus (see training/README.md, "Setup"). The model card's accuracy table is measured
 # separately (scripts/model_card_eval.sh), so the export leaves MODEL_CARD.md alone.
 #  1. single1: single-needle data at length 256 until retrieval is learned (answer loss leaves its
@@ -19,6 +19,10 @@
 #  8. mined2: the same once more from mined1 (answer loss 0.15 -> 0.08).
 #  9. wide1: mined2 grown to 3 + 3 layers and 4 global kv heads (grow_model.py: the same logits, more
 #     capacity for telling same-format needles apart), then the same data (answer loss 0.15 -> 0.07).
+# 10. conf2: from wide1, more 6-8-needle sequences, half of the multi-key ones keyed by cities the
+#     model confuses (--confusable-keys: nearest neighbours in its global-key space): the wrong digits
+#     of 8-needle prompts were another needle's digit at the same index (training/confusions.py).
+# 11. conf3: the same once more from conf2 at lr 3e-4 with 30% confusable sequences.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mix=multi_needle:0.6,niah_multiquery:0.25,niah_single:0.15
@@ -40,4 +44,8 @@ python3 training/train.py --name mined2 --init-from training/runs/mined1/ckpt.pt
 python3 training/grow_model.py training/runs/mined2/ckpt.pt --kv-heads 4 --layers 6 --out training/runs/mined2-grown.pt
 python3 training/train.py --name wide1 --init-from training/runs/mined2-grown.pt --mix $mix --manuals \
     --plan 1024:2000 --lr 5e-4 --seed 1243 --dilute 2048 --mine-keys
-python3 training/export_model.py --ckpt training/runs/wide1/ckpt.pt --out models/yoco-niah-tiny --no-card
+python3 training/train.py --name conf2 --init-from training/runs/wide1/ckpt.pt --mix $mix --manuals \
+    --plan 1024:1200 --lr 5e-4 --warmup 50 --seed 1252 --dilute 2048 --mine-keys --needle-bias 1 --confusable-keys 0.5
+python3 training/train.py --name conf3 --init-from training/runs/conf2/ckpt.pt --mix $mix --manuals \
+    --plan 1024:1700 --lr 3e-4 --warmup 50 --seed 1253 --dilute 2048 --mine-keys --needle-bias 1 --confusable-keys 0.3
+python3 training/export_model.py --ckpt training/runs/conf3/ckpt.pt --out models/yoco-niah-tiny --no-card
