@@ -62,8 +62,8 @@ def key_neighbours(model, mix, device, seed=1357):
     """-> {city: the other cities, nearest first} by the cosine of their global keys (the shared K of
     the cross-decoder) at the value digits of a needle, averaged over three fixed contexts.
 
-    Why: on 8-needle prompts nearly every wrong digit of the shipped model is the digit at the same
-    index of another needle's value, i.e. the query matched the wrong needle's keys; the pairs it
+    Why: on 8-needle prompts nearly every wrong digit of the stage-9 model (wide1) is the digit at the
+    same index of another needle's value, i.e. the query matched the wrong needle's keys; the pairs it
     confused (Boston/Atlanta, Delhi/Kabul, Seattle/Melbourne) were among each other's nearest
     neighbours here, while spelling alike (length, first or last letters) predicted them poorly."""
     spec = mix.specs["multi_needle"]

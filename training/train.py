@@ -248,6 +248,7 @@ def main():
         mix.vocab.weights = keymining.key_weights(losses)
         log(f"key mining: {len(keymining.dead_keys(losses))} of {len(losses)} keys not learned "
             f"(answer CE > {keymining.DEAD}): {keymining.dead_keys(losses)}")
+
     def mine_neighbours():
         mix.vocab.neighbours = keymining.key_neighbours(model, mix, device)
         log("confusable keys: " + keymining.describe_neighbours(mix.vocab.neighbours))
