@@ -267,15 +267,18 @@ class Mixture:
     FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
 
     def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False, needle_bias=0.0,
-                 confusable=0.0):
+                 confusable=0.0, max_queries=4):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
-        manuals: add the GNU info manuals as a haystack style (used by stages 3-11 of the shipped
+        manuals: add the GNU info manuals as a haystack style (used by stages 3-13 of the shipped
         model, not by stages 1-2). needle_bias p: a multi-needle sequence has n in 2..8 needles with
         weight n**p (0 = uniform), so that training sees more of the crowded cases it fails on.
         confusable q: that share of sequences with several city keys draws keys the model confuses
-        (Vocab.neighbours, measured by keymining.key_neighbours)."""
+        (Vocab.neighbours, measured by keymining.key_neighbours). max_queries: a multi-needle sequence
+        asks 1..min(n, max_queries) of its needles in turn (4 until stage 12; more answers per sequence
+        give more supervision for the same compute)."""
         self.only = only
+        self.max_queries = max_queries
         self.confusable = confusable
         self.mix = mix
         self.needle_bias = needle_bias
@@ -324,7 +327,7 @@ class Mixture:
             # uniform keeps randint: the same random stream as the stages trained before the option
             n = (rng.choices(self.needle_counts, self.needle_weights)[0] if self.needle_bias
                  else rng.randint(2, 8))
-            return "multi_needle", n, rng.randint(1, min(n, 4)), 1
+            return "multi_needle", n, rng.randint(1, min(n, self.max_queries)), 1
         if r < 0.70:
             return "niah_multiquery", 4, 4, 1
         if r < 0.85:

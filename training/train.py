@@ -59,6 +59,8 @@ def parse_args():
                    help="share of sequences with several city keys whose keys the model confuses: "
                         "neighbours in its global-key space, measured at the start and every evaluation "
                         "(keymining.key_neighbours)")
+    p.add_argument("--max-queries", type=int, default=4,
+                   help="multi-needle sequences ask 1..min(n, Q) of their n needles in turn (default 4)")
     p.add_argument("--dilute", type=float, default=1.0,
                    help="simulate haystacks up to this many times longer: each sequence draws r log-uniform "
                         "in [1, DILUTE] and its filler keys get +ln r in the global attention (see get_batch)")
@@ -69,7 +71,10 @@ def parse_args():
     p.add_argument("--init-from", default=None,
                    help="start a new run from these weights (a run's ckpt.pt / model_stepN.pt, or a model "
                         "directory with model.safetensors); the optimizer and schedule start fresh")
-    return p.parse_args()
+    args = p.parse_args()
+    if args.max_queries < 1:
+        p.error(f"--max-queries {args.max_queries}: must be at least 1 (a sequence asks 1..min(n, Q) needles)")
+    return args
 
 
 def model_config(args):
@@ -206,7 +211,8 @@ def main():
     # built after the override above, so a resumed run keeps sampling its own task mix
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
     mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
-                    manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys)
+                    manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,
+                    max_queries=args.max_queries)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
