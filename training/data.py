@@ -270,7 +270,7 @@ class Mixture:
                  confusable=0.0, max_queries=4):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
-        manuals: add the GNU info manuals as a haystack style (used by stages 3-15 of the shipped
+        manuals: add the GNU info manuals as a haystack style (used by stages 3-16 of the shipped
         model, not by stages 1-2). needle_bias p: a multi-needle sequence has n in 2..8 needles with
         weight n**p (0 = uniform), so that training sees more of the crowded cases it fails on.
         confusable q: that share of sequences with several city keys draws keys the model confuses
