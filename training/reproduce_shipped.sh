@@ -28,6 +28,8 @@
 #     needles asked in turn (--max-queries 8): more answers per sequence for the same compute.
 # 14. conf6: the same once more from conf5, 1,800 steps.
 # 15. conf7: the same once more from conf6, 2,000 steps.
+# 16. conf8: from conf7, more crowded: 8 needles in 40% of multi-needle sequences (--needle-bias 3,
+#     weight n**3; 23% with --needle-bias 1) and 40% confusable sequences, 2,100 steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mix=multi_needle:0.6,niah_multiquery:0.25,niah_single:0.15
