@@ -87,6 +87,27 @@ def check_dilution():
            wrong if len(hits) >= 2 and sum(filler) > 500 else 1, tol=0)
 
 
+def check_number_dense():
+    """--number-dense: numberize keeps the length and every non-letter byte, turns about `share` of the
+    words into numerals; a number-dense sequence's values still never occur in its haystack."""
+    hay = data.license_text()[:20000]
+    dense = data.numberize(hay, random.Random(5), 0.3)
+    words = data.WORD.findall(hay)
+    kept = len(dense) == len(hay) and all(a == b for a, b in zip(hay, dense) if not chr(a).isalpha())
+    share = 1 - len(data.WORD.findall(dense)) / len(words)
+    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False, number_dense=1.0)
+    rng, clean = random.Random(11), True
+    for _ in range(20):
+        ex = data.build_example(mix.specs["multi_needle"], mix.sources["licenses"], mix.vocab, rng, 2048, 6, 2,
+                                digits=0.3)
+        hay = bytearray(ex["prefix"][1:])
+        for a, b in ex["needle_spans"]:   # the haystack without its needles
+            hay[a:b] = b"|" * (b - a)
+        clean &= all(v.encode() not in hay for vs in ex["expected"] for v in vs)
+    report(f"numberize keeps length and non-letters, {share:.2f} of words numerals; values not in haystack",
+           0 if kept and 0.2 < share < 0.4 and clean else 1, tol=0)
+
+
 def check_key_weights():
     """--mine-keys: weighted key draws stay distinct and favour the weighted key."""
     vocab = data.Vocab()
@@ -145,6 +166,7 @@ if __name__ == "__main__":
         check_dilution()
         check_key_weights()
         check_confusable_keys()
+        check_number_dense()
         check_grow()
     check_fixtures()
     sys.exit(1 if failed else 0)

@@ -4,7 +4,9 @@ classified by where it came from, and the key pairs the model confuses.
 A wrong digit that equals the digit at the same index of another needle's value means the model read
 the right place in the wrong needle: it told the keys apart badly (what --confusable-keys trains).
 One that equals another digit of its own value means it lost its place inside the value.
-Usage: python3 training/confusions.py MODEL [--needles 8] [--length 1024] [--prompts 200]"""
+--digits D turns that share of the haystack's words into numerals (data.numberize, what
+train.py --number-dense trains on), to measure how numbers around the needles disturb the read.
+Usage: python3 training/confusions.py MODEL [--needles 8] [--length 1024] [--prompts 200] [--digits 0.3]"""
 import argparse
 import collections
 import os
@@ -59,6 +61,7 @@ def main():
     p.add_argument("--prompts", type=int, default=200)
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--digits", type=float, default=0.0, help="share of haystack words made numerals")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     model, _ = load_model(args.model)
@@ -68,7 +71,8 @@ def main():
     text = D.Text("builtin", D.builtin_text(require_real=True))
     right, kinds, pairs, digits = 0, collections.Counter(), collections.Counter(), 0
     for _ in range(args.prompts):
-        ex = E.make_case(spec, text, vocab, rng, args.length, args.needles, 1, 1, depth=rng.random() * 100)
+        ex = E.make_case(spec, text, vocab, rng, args.length, args.needles, 1, 1, depth=rng.random() * 100,
+                         digits=args.digits)
         ok, wrong = classify(model, spec, ex)
         right += ok
         digits += len(ex["expected"][0][0])
@@ -76,7 +80,8 @@ def main():
         for _, kind, others in wrong:
             kinds[kind] += 1
             pairs.update(f"{key}->{o}" for o in others)
-    print(f"{args.model}: N = {args.needles}, {args.length} tokens, seed {args.seed}: "
+    dense = f", {args.digits:.0%} of haystack words numerals" if args.digits else ""
+    print(f"{args.model}: N = {args.needles}, {args.length} tokens{dense}, seed {args.seed}: "
           f"{right}/{args.prompts} prompts with every digit right (teacher-forced), "
           f"{sum(kinds.values())}/{digits} digits wrong")
     for kind, n in kinds.most_common():

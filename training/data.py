@@ -102,6 +102,26 @@ def noise_text():
     return Text("noise", (NOISE * 2000).encode())
 
 
+WORD = re.compile(rb"[A-Za-z]{2,}")
+
+
+def numeral(rng, n):
+    """n bytes that read as a number: digits, sometimes with inner '.' or '-' (7.1.4, 854-1987)."""
+    out = [rng.choice(b"123456789")]
+    for i in range(1, n):
+        sep = 0 < i < n - 1 and out[-1] not in b".-" and rng.random() < 0.15
+        out.append(rng.choice(b".-") if sep else rng.choice(b"0123456789"))
+    return bytes(out)
+
+
+def numberize(hay, rng, share):
+    """Number-dense prose (--number-dense): each word of two or more letters becomes, with probability
+    `share`, a numeral of the same length, so the text keeps its length and sentence ends. The shipped
+    model's held-out misses sit in docstrings with version numbers and dates next to the needle, and
+    the training haystacks (licenses, manuals, built-in text) have few digits."""
+    return WORD.sub(lambda m: numeral(rng, len(m.group())) if rng.random() < share else m.group(), hay)
+
+
 # ---------------------------------------------------------------------------------------------
 # keys and values
 
@@ -193,11 +213,12 @@ def place_needles(hay, needles, depths):
 
 
 def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, depths=None, first_only=False,
-                  confusable=False):
+                  confusable=False, digits=0.0):
     """Returns dict(prefix=bytes with BOS token list, qa=[(question bytes, answer bytes)], expected=[...]).
     The whole sequence (prefix + all q/a) is exactly `length` tokens; with first_only the prompt
     (prefix + first question) is `length` tokens instead, as the Swift prompt builder does.
-    confusable: city keys the model confuses (Vocab.confusable_cities)."""
+    confusable: city keys the model confuses (Vocab.confusable_cities). digits: share of haystack words
+    turned into numerals (numberize), drawn before the values so that no value occurs in the haystack."""
     keys = vocab.keys(spec, n_keys, rng, confusable)
     asked = rng.sample(range(n_keys), n_queries)
     stop = spec.get("stop", ".").encode()
@@ -213,6 +234,8 @@ def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, dept
     if hay_len < 16:
         return None
     hay = text.window(hay_len, rng)
+    if digits:
+        hay = numberize(hay, rng, digits)
     used, values = set(), []
     for vs in dummy:   # fresh values of the same kind and length, never present in the haystack
         row = []
@@ -267,7 +290,7 @@ class Mixture:
     FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
 
     def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False, needle_bias=0.0,
-                 confusable=0.0, max_queries=4):
+                 confusable=0.0, max_queries=4, number_dense=0.0):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
         manuals: add the GNU info manuals as a haystack style (used by stages 3-16 of the shipped
@@ -276,10 +299,12 @@ class Mixture:
         confusable q: that share of sequences with several city keys draws keys the model confuses
         (Vocab.neighbours, measured by keymining.key_neighbours). max_queries: a multi-needle sequence
         asks 1..min(n, max_queries) of its needles in turn (4 until stage 12; more answers per sequence
-        give more supervision for the same compute)."""
+        give more supervision for the same compute). number_dense d: that share of sequences has
+        number-dense prose (numberize, 5-30% of its words numerals; stage 17)."""
         self.only = only
         self.max_queries = max_queries
         self.confusable = confusable
+        self.number_dense = number_dense
         self.mix = mix
         self.needle_bias = needle_bias
         self.needle_counts = list(range(2, 9))
@@ -355,8 +380,11 @@ class Mixture:
         text = self.source(spec, rng)
         # drawn only when asked for, so that runs without the option sample the stream they always did
         confusable = bool(self.confusable) and n > 1 and rng.random() < self.confusable
+        dense = bool(self.number_dense) and rng.random() < self.number_dense
+        digits = rng.uniform(0.05, 0.3) if dense else 0.0
         while True:
-            ex = build_example(spec, text, self.vocab, rng, length, n, q, vpk, confusable=confusable)
+            ex = build_example(spec, text, self.vocab, rng, length, n, q, vpk, confusable=confusable,
+                               digits=digits)
             if ex is not None and len(ex["prefix"]) >= 0.35 * length:
                 return to_tokens(ex)
             if q > 1:
