@@ -108,6 +108,27 @@ def check_number_dense():
            0 if kept and 0.2 < share < 0.4 and clean else 1, tol=0)
 
 
+def check_paragraphs():
+    """--paragraphs: only spaces become newlines, about `share` of those after a '.'; needles are placed
+    after newlines too, and each needle still starts a sentence."""
+    hay = data.license_text()[:200000]   # 1,250 sentence ends
+    broken = data.paragraphs(hay, random.Random(5), 0.3)
+    kept = len(broken) == len(hay) and all(a == b or (a, b) == (32, 10) for a, b in zip(hay, broken))
+    share = broken.count(b".\n") / hay.count(b". ")
+    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False, paragraph_share=1.0)
+    rng, after_newline, starts = random.Random(13), 0, True
+    for _ in range(40):
+        ex = data.build_example(mix.specs["multi_needle"], mix.sources["licenses"], mix.vocab, rng, 2048, 6, 2,
+                                breaks=0.3)
+        text = bytes(ex["prefix"][1:])
+        for a, _ in ex["needle_spans"]:
+            after_newline += a > 0 and text[a - 1] == 10
+            starts &= a == 0 or text[a - 1] == 10 or text[a - 2:a] == b". "
+    report(f"paragraphs: spaces to newlines only, {share:.2f} of sentence ends; {after_newline} needles "
+           "after a newline, every needle at a sentence start", 0 if kept and 0.2 < share < 0.4 and
+           after_newline > 10 and starts else 1, tol=0)
+
+
 def check_key_weights():
     """--mine-keys: weighted key draws stay distinct and favour the weighted key."""
     vocab = data.Vocab()
@@ -167,6 +188,7 @@ if __name__ == "__main__":
         check_key_weights()
         check_confusable_keys()
         check_number_dense()
+        check_paragraphs()
         check_grow()
     check_fixtures()
     sys.exit(1 if failed else 0)

@@ -5,8 +5,11 @@ A wrong digit that equals the digit at the same index of another needle's value 
 the right place in the wrong needle: it told the keys apart badly (what --confusable-keys trains).
 One that equals another digit of its own value means it lost its place inside the value.
 --digits D turns that share of the haystack's words into numerals (data.numberize, what
-train.py --number-dense trains on), to measure how numbers around the needles disturb the read.
-Usage: python3 training/confusions.py MODEL [--needles 8] [--length 1024] [--prompts 200] [--digits 0.3]"""
+train.py --number-dense trains on), to measure how numbers around the needles disturb the read;
+--paragraphs P puts newlines after that share of sentence ends (data.paragraphs, train.py --paragraphs),
+which needles may then follow, as in needle-eval's files haystacks.
+Usage: python3 training/confusions.py MODEL [--needles 8] [--length 1024] [--prompts 200] [--digits 0.3]
+       [--paragraphs 0.3]"""
 import argparse
 import collections
 import os
@@ -62,6 +65,7 @@ def main():
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--digits", type=float, default=0.0, help="share of haystack words made numerals")
+    p.add_argument("--paragraphs", type=float, default=0.0, help="share of sentence ends made newlines")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     model, _ = load_model(args.model)
@@ -72,7 +76,7 @@ def main():
     right, kinds, pairs, digits = 0, collections.Counter(), collections.Counter(), 0
     for _ in range(args.prompts):
         ex = E.make_case(spec, text, vocab, rng, args.length, args.needles, 1, 1, depth=rng.random() * 100,
-                         digits=args.digits)
+                         digits=args.digits, breaks=args.paragraphs)
         ok, wrong = classify(model, spec, ex)
         right += ok
         digits += len(ex["expected"][0][0])
@@ -81,6 +85,7 @@ def main():
             kinds[kind] += 1
             pairs.update(f"{key}->{o}" for o in others)
     dense = f", {args.digits:.0%} of haystack words numerals" if args.digits else ""
+    dense += f", newlines after {args.paragraphs:.0%} of sentence ends" if args.paragraphs else ""
     print(f"{args.model}: N = {args.needles}, {args.length} tokens{dense}, seed {args.seed}: "
           f"{right}/{args.prompts} prompts with every digit right (teacher-forced), "
           f"{sum(kinds.values())}/{digits} digits wrong")

@@ -116,10 +116,23 @@ def numeral(rng, n):
 
 def numberize(hay, rng, share):
     """Number-dense prose (--number-dense): each word of two or more letters becomes, with probability
-    `share`, a numeral of the same length, so the text keeps its length and sentence ends. The shipped
-    model's held-out misses sit in docstrings with version numbers and dates next to the needle, and
-    the training haystacks (licenses, manuals, built-in text) have few digits."""
+    `share`, a numeral of the same length, so the text keeps its length and sentence ends. Real
+    documents (the held-out docstrings, say) put version numbers and dates next to a needle; the
+    training haystacks (licenses, manuals, built-in text) have few digits."""
     return WORD.sub(lambda m: numeral(rng, len(m.group())) if rng.random() < share else m.group(), hay)
+
+
+def paragraphs(hay, rng, share):
+    """Paragraph breaks (--paragraphs): each space after a '.' becomes a newline with probability
+    `share`, any other space with share / 20 (headings, list items), so the text keeps its length.
+    The Swift toolkit's `files` haystacks keep a file's paragraph breaks as one newline and join files
+    with one, so a needle can follow a newline there; the training prose has none (collapse_ws), and
+    such needles were the shipped model's held-out misses at 4K and 16K."""
+    out = bytearray(hay)
+    for i, b in enumerate(out):
+        if b == 32 and rng.random() < (share if i and out[i - 1] == 46 else share / 20):
+            out[i] = 10
+    return bytes(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,16 +204,21 @@ def load_specs(folder=os.path.join(ROOT, "tasks")):
 # ---------------------------------------------------------------------------------------------
 # one sequence: BOS, haystack with needles at sentence boundaries, then question/answer pairs
 
-def sentence_boundary(hay, pos):
-    """Largest offset <= pos that starts a sentence (just after '. '), or 0."""
-    i = hay.rfind(b". ", 0, max(pos, 0) + 1)
-    return i + 2 if i >= 0 else 0
+def sentence_boundary(hay, pos, newlines=False):
+    """Largest offset <= pos that starts a sentence (just after '. ', or with newlines after any
+    newline, as the Swift side places needles after paragraph breaks), or 0."""
+    end = max(pos, 0) + 1
+    i = hay.rfind(b". ", 0, end)
+    start = i + 2 if i >= 0 else 0
+    if newlines:   # rfind gives -1 when there is none: start stays
+        start = max(start, hay.rfind(b"\n", 0, end) + 1)
+    return start
 
 
-def place_needles(hay, needles, depths):
+def place_needles(hay, needles, depths, newlines=False):
     """needles: list of bytes; depths: fractions in [0, 1]. Returns new haystack, needle order and the
     (start, end) byte span of each placed needle in the new haystack, in text order."""
-    spots = sorted((sentence_boundary(hay, int(d * len(hay))), i) for i, d in enumerate(depths))
+    spots = sorted((sentence_boundary(hay, int(d * len(hay)), newlines), i) for i, d in enumerate(depths))
     out, prev, at, spans = [], 0, 0, []
     for pos, i in spots:
         out += [hay[prev:pos], needles[i]]
@@ -213,12 +231,13 @@ def place_needles(hay, needles, depths):
 
 
 def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, depths=None, first_only=False,
-                  confusable=False, digits=0.0):
+                  confusable=False, digits=0.0, breaks=0.0):
     """Returns dict(prefix=bytes with BOS token list, qa=[(question bytes, answer bytes)], expected=[...]).
     The whole sequence (prefix + all q/a) is exactly `length` tokens; with first_only the prompt
     (prefix + first question) is `length` tokens instead, as the Swift prompt builder does.
     confusable: city keys the model confuses (Vocab.confusable_cities). digits: share of haystack words
-    turned into numerals (numberize), drawn before the values so that no value occurs in the haystack."""
+    turned into numerals (numberize), drawn before the values so that no value occurs in the haystack.
+    breaks: paragraph-break share (paragraphs); needles may then follow a newline."""
     keys = vocab.keys(spec, n_keys, rng, confusable)
     asked = rng.sample(range(n_keys), n_queries)
     stop = spec.get("stop", ".").encode()
@@ -236,6 +255,8 @@ def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, dept
     hay = text.window(hay_len, rng)
     if digits:
         hay = numberize(hay, rng, digits)
+    if breaks:
+        hay = paragraphs(hay, rng, breaks)
     used, values = set(), []
     for vs in dummy:   # fresh values of the same kind and length, never present in the haystack
         row = []
@@ -259,7 +280,7 @@ def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, dept
             if ki == asked[0]:
                 needle_depths[i] = depths[min(j, len(depths) - 1)]
                 j += 1
-    hay, order, spans = place_needles(hay, needles, needle_depths)
+    hay, order, spans = place_needles(hay, needles, needle_depths, newlines=bool(breaks))
     in_text = [owner[i] for i in order]
     expected = [[v for ki, v in in_text if ki == a] for a in asked]
     answers = [(", ".join(vs)).encode() + stop for vs in expected]
@@ -290,7 +311,7 @@ class Mixture:
     FAMILIES = ("niah_single", "multi_needle", "niah_multiquery", "niah_multikey", "niah_multivalue")
 
     def __init__(self, require_real_corpus=False, only=None, mix=None, manuals=False, needle_bias=0.0,
-                 confusable=0.0, max_queries=4, number_dense=0.0):
+                 confusable=0.0, max_queries=4, number_dense=0.0, paragraph_share=0.0):
         """only: one family, no copy sequences. mix: {family: weight}, no copy sequences (e.g. for
         fine-tuning a model that already retrieves). Neither: the recipe mix with 25% copy sequences.
         manuals: add the GNU info manuals as a haystack style (used by stages 3-16 of the shipped
@@ -300,11 +321,13 @@ class Mixture:
         (Vocab.neighbours, measured by keymining.key_neighbours). max_queries: a multi-needle sequence
         asks 1..min(n, max_queries) of its needles in turn (4 until stage 12; more answers per sequence
         give more supervision for the same compute). number_dense d: that share of sequences has
-        number-dense prose (numberize, 5-30% of its words numerals; stage 17)."""
+        number-dense prose (numberize, 5-30% of its words numerals; stage 17). paragraph_share p: that
+        share has paragraph breaks (paragraphs, 3-30% of sentence ends; stage 17)."""
         self.only = only
         self.max_queries = max_queries
         self.confusable = confusable
         self.number_dense = number_dense
+        self.paragraph_share = paragraph_share
         self.mix = mix
         self.needle_bias = needle_bias
         self.needle_counts = list(range(2, 9))
@@ -382,9 +405,11 @@ class Mixture:
         confusable = bool(self.confusable) and n > 1 and rng.random() < self.confusable
         dense = bool(self.number_dense) and rng.random() < self.number_dense
         digits = rng.uniform(0.05, 0.3) if dense else 0.0
+        broken = bool(self.paragraph_share) and rng.random() < self.paragraph_share
+        breaks = rng.uniform(0.03, 0.3) if broken else 0.0
         while True:
             ex = build_example(spec, text, self.vocab, rng, length, n, q, vpk, confusable=confusable,
-                               digits=digits)
+                               digits=digits, breaks=breaks)
             if ex is not None and len(ex["prefix"]) >= 0.35 * length:
                 return to_tokens(ex)
             if q > 1:

@@ -31,11 +31,11 @@ def score(output, expected, stop="."):
     return correct, partial
 
 
-def make_case(spec, text, vocab, rng, length, n_keys, n_queries, vpk, depth=None, digits=0.0):
+def make_case(spec, text, vocab, rng, length, n_keys, n_queries, vpk, depth=None, digits=0.0, breaks=0.0):
     depths = None if depth is None else [depth / 100.0]
     while True:
         ex = D.build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk, depths=depths,
-                             first_only=True, digits=digits)
+                             first_only=True, digits=digits, breaks=breaks)
         if ex is not None:
             return ex
 

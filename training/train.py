@@ -61,7 +61,11 @@ def parse_args():
                         "(keymining.key_neighbours)")
     p.add_argument("--number-dense", type=float, default=0.0,
                    help="share of sequences whose haystack has 5-30%% of its words turned into numerals "
-                        "(version numbers, dates) around the needles (data.numberize)")
+                        "(like version numbers and dates; data.numberize)")
+    p.add_argument("--paragraphs", type=float, default=0.0,
+                   help="share of sequences whose haystack has paragraph breaks (newlines after 3-30%% of "
+                        "sentence ends) that needles may follow, as in needle-eval's files haystacks "
+                        "(data.paragraphs)")
     p.add_argument("--max-queries", type=int, default=4,
                    help="multi-needle sequences ask 1..min(n, Q) of their n needles in turn (default 4)")
     p.add_argument("--dilute", type=float, default=1.0,
@@ -215,7 +219,8 @@ def main():
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
     mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
                     manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,
-                    max_queries=args.max_queries, number_dense=getattr(args, "number_dense", 0.0))
+                    max_queries=args.max_queries, number_dense=getattr(args, "number_dense", 0.0),
+                    paragraph_share=getattr(args, "paragraphs", 0.0))
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
