@@ -1,0 +1,79 @@
+"""Answer the prompts of a `needle-eval generate` file with the PyTorch reference (chunked prefill,
+greedy, each question in turn as `needle-eval run` asks them) and score them as the toolkit does.
+
+It checks a model outside the Swift runtime on exactly the toolkit's prompts, and it can change one
+thing in them: --flatten-newlines makes every newline of the haystack a space (the questions keep
+theirs), which shows whether a miss comes from a paragraph break near the needle.
+Usage: needle-eval generate --task T --lengths 4K --depths 50 --trials 5 --out p.jsonl
+       python3 training/answer_prompts.py MODEL p.jsonl [--flatten-newlines] [--verbose]"""
+import argparse
+import collections
+import json
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import data as D                      # noqa: E402
+import evaluate as E                  # noqa: E402
+from modeldir import load_model       # noqa: E402
+from yoco.infer import Session        # noqa: E402
+
+
+def answer(model, prompt, questions, max_new, stop):
+    """prompt ends with questions[0]; the later questions follow each answer."""
+    toks = [D.BOS] + list(prompt.encode())
+    rest = [list(q.encode()) for q in questions[1:]]
+    s = Session(model, capacity=len(toks) + sum(map(len, rest)) + max_new * len(questions) + 8, chunk=4096)
+    outputs = []
+    s.prefill(toks)
+    for q in [None] + rest:
+        if q:
+            s.prefill(q)
+        out = s.generate(max_new, stop=stop.encode())
+        outputs.append(bytes(t for t in out if t < 256).decode("utf-8", "replace"))
+    return outputs
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("model", help="model directory or train.py checkpoint (.pt)")
+    p.add_argument("prompts", help="JSON lines written by needle-eval generate")
+    p.add_argument("--flatten-newlines", action="store_true", help="haystack newlines become spaces")
+    p.add_argument("--stop", default=".", help="stop string of the task (default '.')")
+    p.add_argument("--max-new", type=int, default=12)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--verbose", action="store_true", help="print every trial")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    model, _ = load_model(args.model)
+    model.eval()
+    right, total, cells = 0, 0, collections.defaultdict(lambda: [0, 0])
+    with open(args.prompts, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    for r in rows:
+        prompt, questions = r["prompt"], r["questions"]
+        if args.flatten_newlines:
+            hay = prompt[:len(prompt) - len(questions[0])]
+            prompt = hay.replace("\n", " ") + questions[0]
+        with torch.no_grad():
+            outs = answer(model, prompt, questions, args.max_new, args.stop)
+        ok = all(E.score(o, exp, args.stop)[0] for o, exp in zip(outs, r["expected_per_question"]))
+        right += ok
+        total += 1
+        cell = cells[(r["length"], r["depth"])]
+        cell[0] += ok
+        cell[1] += 1
+        if args.verbose:
+            print(f"{r['length']} {r['depth']}% trial {r['trial']}: {'ok ' if ok else 'MISS'} "
+                  f"{' | '.join(outs)} (expected {r['expected_per_question']})")
+    flat = ", haystack newlines made spaces" if args.flatten_newlines else ""
+    print(f"{args.model} on {args.prompts}{flat}: {right}/{total} prompts right")
+    missed = [f"{L} {d}% {a}/{n}" for (L, d), (a, n) in sorted(cells.items()) if a < n]
+    print("cells with misses: " + (", ".join(missed) if missed else "none"))
+
+
+if __name__ == "__main__":
+    main()
