@@ -237,7 +237,8 @@ def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, dept
     (prefix + first question) is `length` tokens instead, as the Swift prompt builder does.
     confusable: city keys the model confuses (Vocab.confusable_cities). digits: share of haystack words
     turned into numerals (numberize), drawn before the values so that no value occurs in the haystack.
-    breaks: paragraph-break share (paragraphs); needles may then follow a newline."""
+    breaks: paragraph-break share (paragraphs); needles may then follow a newline, and half of those
+    placed after a space get a newline before them instead."""
     keys = vocab.keys(spec, n_keys, rng, confusable)
     asked = rng.sample(range(n_keys), n_queries)
     stop = spec.get("stop", ".").encode()
@@ -281,6 +282,12 @@ def build_example(spec, text, vocab, rng, length, n_keys, n_queries, vpk=1, dept
                 needle_depths[i] = depths[min(j, len(depths) - 1)]
                 j += 1
     hay, order, spans = place_needles(hay, needles, needle_depths, newlines=bool(breaks))
+    if breaks:   # half the needles start a paragraph: the case stage 16 missed every time
+        hay = bytearray(hay)
+        for a, _ in spans:
+            if a and hay[a - 1] == 32 and rng.random() < 0.5:
+                hay[a - 1] = 10
+        hay = bytes(hay)
     in_text = [owner[i] for i in order]
     expected = [[v for ki, v in in_text if ki == a] for a in asked]
     answers = [(", ".join(vs)).encode() + stop for vs in expected]
