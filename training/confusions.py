@@ -35,6 +35,17 @@ def digit_starts(spec, prefix, keys):
     return starts
 
 
+def newline_context(spec, ex):
+    """Where the asked needle sits against the haystack's newlines (--paragraphs): just after one,
+    one within the 128 bytes before it (the self-decoder's window), or none there."""
+    text = bytes(ex["prefix"][1:])
+    head = spec["needle"].split("{value}")[0].format(key=ex["keys"][ex["asked"][0]]).encode()
+    a = text.index(head)
+    if a and text[a - 1] == 10:
+        return "just after a newline"
+    return "a newline in the 128 bytes before" if b"\n" in text[max(0, a - 128):a] else "no newline in the 128 before"
+
+
 def classify(model, spec, ex):
     """-> (prompt right, [(digit index, kind, confused keys)] for each wrong digit)."""
     toks, ans, _ = D.to_tokens(ex)
@@ -74,11 +85,15 @@ def main():
     vocab, rng = D.Vocab(), random.Random(args.seed)
     text = D.Text("builtin", D.builtin_text(require_real=True))
     right, kinds, pairs, digits = 0, collections.Counter(), collections.Counter(), 0
+    by_place = collections.defaultdict(lambda: [0, 0])   # newline context -> [right, prompts]
     for _ in range(args.prompts):
         ex = E.make_case(spec, text, vocab, rng, args.length, args.needles, 1, 1, depth=rng.random() * 100,
                          digits=args.digits, breaks=args.paragraphs)
         ok, wrong = classify(model, spec, ex)
         right += ok
+        place = by_place[newline_context(spec, ex)]
+        place[0] += ok
+        place[1] += 1
         digits += len(ex["expected"][0][0])
         key = ex["keys"][ex["asked"][0]]
         for _, kind, others in wrong:
@@ -91,6 +106,8 @@ def main():
           f"{sum(kinds.values())}/{digits} digits wrong")
     for kind, n in kinds.most_common():
         print(f"  {kind}: {n}")
+    if args.paragraphs:
+        print("  by the asked needle's place: " + "; ".join(f"{k} {a}/{n}" for k, (a, n) in sorted(by_place.items())))
     print("  most confused keys (asked->read): " + ", ".join(f"{k} {n}" for k, n in pairs.most_common(12)))
 
 
