@@ -1,4 +1,4 @@
-"""Answer the prompts of a `needle-eval generate` file with the PyTorch reference (chunked prefill,
+"""Answer the prompts of a `needle-eval generate` file with the PyTorch reference (evaluate.run_trial:
 greedy, each question in turn as `needle-eval run` asks them) and score them as the toolkit does.
 
 It checks a model outside the Swift runtime on exactly the toolkit's prompts, and it can change one
@@ -19,22 +19,6 @@ sys.path.insert(0, HERE)
 import data as D                      # noqa: E402
 import evaluate as E                  # noqa: E402
 from modeldir import load_model       # noqa: E402
-from yoco.infer import Session        # noqa: E402
-
-
-def answer(model, prompt, questions, max_new, stop):
-    """prompt ends with questions[0]; the later questions follow each answer."""
-    toks = [D.BOS] + list(prompt.encode())
-    rest = [list(q.encode()) for q in questions[1:]]
-    s = Session(model, capacity=len(toks) + sum(map(len, rest)) + max_new * len(questions) + 8, chunk=4096)
-    outputs = []
-    s.prefill(toks)
-    for q in [None] + rest:
-        if q:
-            s.prefill(q)
-        out = s.generate(max_new, stop=stop.encode())
-        outputs.append(bytes(t for t in out if t < 256).decode("utf-8", "replace"))
-    return outputs
 
 
 def main():
@@ -54,13 +38,16 @@ def main():
     with open(args.prompts, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
     for r in rows:
-        prompt, questions = r["prompt"], r["questions"]
+        questions = r["questions"]   # the prompt ends with the first one
+        hay = r["prompt"][:len(r["prompt"]) - len(questions[0])]
         if args.flatten_newlines:
-            hay = prompt[:len(prompt) - len(questions[0])]
-            prompt = hay.replace("\n", " ") + questions[0]
+            hay = hay.replace("\n", " ")
+        ex = dict(prefix=[D.BOS] + list(hay.encode()), qa=[(q.encode(), None) for q in questions],
+                  expected=r["expected_per_question"], stop=args.stop.encode())
         with torch.no_grad():
-            outs = answer(model, prompt, questions, args.max_new, args.stop)
-        ok = all(E.score(o, exp, args.stop)[0] for o, exp in zip(outs, r["expected_per_question"]))
+            results = E.run_trial(model, ex, args.max_new)
+        outs = [out for out, _ in results]
+        ok = all(E.score(out, exp, args.stop)[0] for out, exp in results)
         right += ok
         total += 1
         cell = cells[(r["length"], r["depth"])]

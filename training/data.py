@@ -328,8 +328,8 @@ class Mixture:
         (Vocab.neighbours, measured by keymining.key_neighbours). max_queries: a multi-needle sequence
         asks 1..min(n, max_queries) of its needles in turn (4 until stage 12; more answers per sequence
         give more supervision for the same compute). number_dense d: that share of sequences has
-        number-dense prose (numberize, 5-30% of its words numerals; stage 17). paragraph_share p: that
-        share has paragraph breaks (paragraphs, 3-30% of sentence ends; stage 17)."""
+        number-dense prose (numberize, 5-30% of its words numerals). paragraph_share p: that share has
+        paragraph breaks (paragraphs, 3-30% of sentence ends). Both: conf9, not shipped."""
         self.only = only
         self.max_queries = max_queries
         self.confusable = confusable
