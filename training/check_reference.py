@@ -95,7 +95,7 @@ def check_number_dense():
     words = data.WORD.findall(hay)
     kept = len(dense) == len(hay) and all(a == b for a, b in zip(hay, dense) if not chr(a).isalpha())
     share = 1 - len(data.WORD.findall(dense)) / len(words)
-    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False, number_dense=1.0)
+    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False)   # specs, vocab, sources
     rng, clean = random.Random(11), True
     for _ in range(20):
         ex = data.build_example(mix.specs["multi_needle"], mix.sources["licenses"], mix.vocab, rng, 2048, 6, 2,
@@ -115,7 +115,7 @@ def check_paragraphs():
     broken = data.paragraphs(hay, random.Random(5), 0.3)
     kept = len(broken) == len(hay) and all(a == b or (a, b) == (32, 10) for a, b in zip(hay, broken))
     share = broken.count(b".\n") / hay.count(b". ")
-    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False, paragraph_share=1.0)
+    mix = data.Mixture(mix={"multi_needle": 1.0}, require_real_corpus=False)
     rng, after_newline, starts = random.Random(13), 0, True
     for _ in range(40):
         ex = data.build_example(mix.specs["multi_needle"], mix.sources["licenses"], mix.vocab, rng, 2048, 6, 2,

@@ -99,9 +99,9 @@ def main():
         for _, kind, others in wrong:
             kinds[kind] += 1
             pairs.update(f"{key}->{o}" for o in others)
-    dense = f", {args.digits:.0%} of haystack words numerals" if args.digits else ""
-    dense += f", newlines after {args.paragraphs:.0%} of sentence ends" if args.paragraphs else ""
-    print(f"{args.model}: N = {args.needles}, {args.length} tokens{dense}, seed {args.seed}: "
+    variant = f", {args.digits:.0%} of haystack words numerals" if args.digits else ""
+    variant += f", newlines after {args.paragraphs:.0%} of sentence ends" if args.paragraphs else ""
+    print(f"{args.model}: N = {args.needles}, {args.length} tokens{variant}, seed {args.seed}: "
           f"{right}/{args.prompts} prompts with every digit right (teacher-forced), "
           f"{sum(kinds.values())}/{digits} digits wrong")
     for kind, n in kinds.most_common():

@@ -219,8 +219,8 @@ def main():
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
     mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
                     manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,
-                    max_queries=args.max_queries, number_dense=getattr(args, "number_dense", 0.0),
-                    paragraph_share=getattr(args, "paragraphs", 0.0))
+                    max_queries=args.max_queries, number_dense=args.number_dense,
+                    paragraph_share=args.paragraphs)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
