@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "needle-eval", targets: ["needle-eval"]),
         .library(name: "NeedleEval", targets: ["NeedleEval"]),
         .library(name: "YOCORuntime", targets: ["YOCORuntime"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
+        .library(name: "YOCOBackend", targets: ["YOCOBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,21 +30,31 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        // Seeded randomness, lengths and byte sizes: what both the engine and the evaluator need.
+        .target(name: "NeedleSupport"),
+        // Text <-> a model's token ids; depends on nothing else of the project.
+        .target(name: "Tokenizers"),
         // The engine: knows nothing of needles; the only importer of COpenBLAS.
-        .target(name: "YOCORuntime", dependencies: ["COpenBLAS"], swiftSettings: yocoRuntimeSettings),
-        // Tasks, prompts, scoring, results store; the only importer of CSQLite.
-        .target(name: "NeedleEval", dependencies: ["CSQLite"]),
+        .target(name: "YOCORuntime", dependencies: ["COpenBLAS", "NeedleSupport", "Tokenizers"],
+                swiftSettings: yocoRuntimeSettings),
+        // Tasks, prompts, scoring, results store, the evaluation pipeline; the only importer of CSQLite.
+        .target(name: "NeedleEval", dependencies: ["CSQLite", "NeedleSupport", "Tokenizers"]),
+        // The in-process backend: binds the YOCO runtime to the evaluation pipeline.
+        .target(name: "YOCOBackend", dependencies: ["NeedleEval", "YOCORuntime", "NeedleSupport", "Tokenizers"]),
+        // The command line: parses flags and prints; every step it runs lives in the libraries.
         .executableTarget(
             name: "needle-eval",
             dependencies: [
-                "NeedleEval", "YOCORuntime",
+                "NeedleEval", "YOCORuntime", "YOCOBackend", "NeedleSupport", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval"]),
+        .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval", "NeedleSupport", "Tokenizers"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "PipelineTests", dependencies: ["YOCOBackend", "NeedleEval", "YOCORuntime", "Tokenizers"]),
         .testTarget(
-            name: "YOCORuntimeTests", dependencies: ["YOCORuntime"],
+            name: "YOCORuntimeTests", dependencies: ["YOCORuntime", "NeedleSupport", "Tokenizers"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["needle-eval"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

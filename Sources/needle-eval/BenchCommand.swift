@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NeedleSupport
 import YOCORuntime
 
 /// `needle-eval bench`: prefill and decode speed, peak RSS and KV bytes of the runtime at each
@@ -53,14 +54,18 @@ struct BenchCommand: ParsableCommand {
         if decodeTokens < 0 { throw ValidationError("--decode-tokens must be ≥ 0") }
         if let reuseDepths, reuseDepths < 1 { throw ValidationError("--reuse-depths must be ≥ 1. Fix: e.g. --reuse-depths 11") }
         if let gridDepths, gridDepths < 1 { throw ValidationError("--grid-depths must be ≥ 1. Fix: e.g. --grid-depths 11") }
-        if let lengths { _ = try parseBenchLengths(lengths) }
-        _ = try parseBenchLengths(verifyUpTo)
+        if let lengths { _ = try parseLengths(lengths, flag: "--lengths") }
+        _ = try parseLengths(verifyUpTo, flag: "--verify-up-to")
         if model != nil && (configJSON != nil || dim != nil || layers != nil || hidden != nil || window != nil) {
             throw ValidationError("--model and random-config flags exclude each other. Fix: drop one")
         }
     }
 
-    /// The default random config with --config-json and flag overrides applied.
+    private func parseLengths(_ text: String, flag: String) throws -> [Int] {
+        do { return try Lengths.parseList(text, flag: flag) } catch let error as LengthListError { throw ValidationError(error.description) }
+    }
+
+    /// The shipped model's shape with --config-json and flag overrides applied.
     func randomConfig() throws -> ModelConfig {
         var fields = try JSONSerialization.jsonObject(with: JSONEncoder().encode(ModelConfig.tinyDefault)) as! [String: Any]
         if let configJSON {
@@ -96,72 +101,25 @@ struct BenchCommand: ParsableCommand {
             m = Model.random(config: try randomConfig(), seed: seed)
         }
         let c = m.config
-        let kvType = KVDType(rawValue: kv)!
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let lengthList = try parseBenchLengths(lengths ?? (c.architecture == .yoco ? "4K,64K,1M" : "4K,16K,64K"))
-        RuntimeInfo.setThreads(threadCount)
-        var report = BenchReport(blasCore: RuntimeInfo.blasCoreName, openblasCoretype: BLASLauncher.decision,
-                                 threads: threadCount, architecture: c.architecture.rawValue, config: c,
-                                 parameters: m.parameterCount, chunk: chunk, kv: kv, rows: [])
+        let lengthList = try parseLengths(lengths ?? (c.architecture == .yoco ? "4K,64K,1M" : "4K,16K,64K"), flag: "--lengths")
+        let options = SessionOptions(chunkSize: chunk, kvDType: KVDType(rawValue: kv)!, threads: threadCount)
         if !json {
-            print("OpenBLAS core: \(report.blasCore)   (\(report.openblasCoretype))   threads: \(threadCount)")
+            print("OpenBLAS core: \(RuntimeInfo.blasCoreName)   (\(BLASLauncher.decision))   threads: \(threadCount)")
             print("model: \(model ?? "random") \(c.architecture.rawValue) dim \(c.dim) layers \(c.nLayers) hidden \(c.hiddenDim) "
                 + "heads \(c.nSelfHeads)/\(c.nAttnHeads)/\(c.nAttnKVHeads) window \(c.slidingWindow.map(String.init) ?? "gRet") "
                 + "rope_cross \(c.crossAttentionRope) params \(m.parameterCount)   chunk \(chunk) kv \(kv)")
         }
         if let reuseDepths {
-            let options = SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount)
-            for length in lengthList { try benchPrefixReuse(model: m, options: options, length: length, depths: reuseDepths, seed: seed) }
+            for length in lengthList { try BenchPrinter.prefixReuse(model: m, options: options, length: length, depths: reuseDepths, seed: seed) }
             return
         }
         if let gridDepths {
-            let options = SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount)
-            try benchGridSplice(model: m, options: options, lengths: lengthList, depths: gridDepths, seed: seed,
-                                verifyUpTo: try parseBenchLengths(verifyUpTo)[0], json: json)
+            try BenchPrinter.gridReuse(model: m, options: options, lengths: lengthList, depths: gridDepths, seed: seed,
+                                       verifyUpTo: try parseLengths(verifyUpTo, flag: "--verify-up-to")[0], json: json)
             return
         }
-        if !skipRoofline {
-            let shapes = [("2048x2048x2048", BLASProbe.sgemmGFLOPs(m: 2048, n: 2048, k: 2048)),
-                          ("\(chunk)x\(2 * c.hiddenDim)x\(c.dim)", BLASProbe.sgemmGFLOPs(m: chunk, n: 2 * c.hiddenDim, k: c.dim))]
-            report.sgemmShapes = Dictionary(uniqueKeysWithValues: shapes)
-            report.sgemmPeakGflops = shapes.map(\.1).max()
-            report.memcpyGbps = measureMemcpyGBps()
-            if !json {
-                print("sgemm GFLOP/s: " + shapes.map { "\($0.0) \(String(format: "%.1f", $0.1))" }.joined(separator: ", ")
-                    + String(format: "   memcpy (read+write): %.1f GB/s", report.memcpyGbps!))
-                print("length   prefill tok/s  prefill s  GFLOP/s (peak%)   decode tok/s (KV-bound%)  peak RSS     KV bytes")
-            }
-        }
-        var rng = SplitMix64(seed: seed &+ 1)
-        for length in lengthList {
-            ProcessMemory.resetPeak()
-            let session = InferenceSession(model: m, options: SessionOptions(chunkSize: chunk, kvDType: kvType, threads: threadCount),
-                                           capacity: length + decodeTokens)
-            let tokens = [m.tokenizer.bosID] + (1..<length).map { _ in Int32(rng.next() % 256) }
-            var t0 = DispatchTime.now().uptimeNanoseconds
-            try session.prefill(tokens)
-            let prefill = seconds(since: t0)
-            t0 = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<decodeTokens { try session.step(Int32(rng.next() % 256)) }
-            let decode = seconds(since: t0)
-            let gflops = CostModel.prefillFLOPs(c, length: length) / prefill / 1e9
-            let decodeRate = decodeTokens > 0 ? Double(decodeTokens) / decode : 0
-            let bound = report.memcpyGbps.map { $0 * 1e9 / CostModel.decodeKVBytesRead(c, context: length, kvDType: kvType) }
-            let row = BenchRow(length: length, prefillSeconds: prefill, prefillTokensPerSecond: Double(length) / prefill,
-                               prefillGflops: gflops, prefillFractionOfSgemmPeak: report.sgemmPeakGflops.map { gflops / $0 },
-                               decodeTokens: decodeTokens, decodeTokensPerSecond: decodeRate,
-                               decodeFractionOfKVBound: bound.map { decodeRate / $0 },
-                               peakRSSBytes: ProcessMemory.peakRSSBytes, kvBytes: session.kvCacheBytes)
-            report.rows.append(row)
-            if !json {
-                let peak = row.prefillFractionOfSgemmPeak.map { String(format: "%4.1f%%", 100 * $0) } ?? "  -  "
-                let kvb = row.decodeFractionOfKVBound.map { String(format: "%5.1f%%", 100 * $0) } ?? "   -  "
-                func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-                print(pad(formatLength(length), 8) + String(format: " %13.0f  %9.2f  %7.1f", row.prefillTokensPerSecond, prefill, gflops)
-                    + " (\(peak))    " + String(format: "%10.1f", decodeRate) + " (\(kvb))    "
-                    + pad(formatBytes(row.peakRSSBytes), 11) + "  " + formatBytes(row.kvBytes))
-            }
-        }
-        if json { try printJSON(report) }
+        try BenchPrinter.speed(model: m, options: options, lengths: lengthList, decodeTokens: decodeTokens, seed: seed,
+                               roofline: !skipRoofline, modelLabel: model, json: json)
     }
 }

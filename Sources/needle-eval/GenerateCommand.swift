@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import NeedleEval
+import Tokenizers
+import YOCOBackend
 
 /// `needle-eval generate`: writes the prompts of a grid as JSONL, for any runtime to answer.
 struct GenerateCommand: ParsableCommand {
@@ -18,8 +20,8 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let spec = try grid.loadTask()
-        let tok = try loadPromptTokenizer(modelDirectory: tokenizer)
-        let plan = grid.plan(for: spec)
+        let tok: any Tokenizer = try tokenizer.map { try YOCOBackend.tokenizer(modelDirectory: $0) } ?? ByteTokenizer()
+        let plan = spec.plan
         let builder = try PromptBuilder(spec: spec, tokenizer: tok)
         let writer = try AtomicFileWriter(url: URL(fileURLWithPath: out))
         let start = Date()

@@ -5,7 +5,7 @@ import NeedleEval
 /// Ctrl-C during a run: the first one lets the current trial finish and stops cleanly; a second
 /// one stops at once. Either way the run is marked interrupted and no trial is half-recorded
 /// (a trial is written in one transaction after it finishes).
-final class InterruptWatcher {
+final class InterruptWatcher: @unchecked Sendable {   // state behind `lock`; the source's queue calls the handler
     private let source: DispatchSourceSignal
     private let lock = NSLock()
     private var count = 0

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeedleEval
+import NeedleSupport
 import YOCORuntime
 
 @main
@@ -21,25 +22,19 @@ struct NeedleEvalCommand: ParsableCommand {
     /// Usage errors (a bad flag value, a task file that does not parse) exit with 2, like most
     /// Unix tools, instead of ArgumentParser's 64; other failures exit with 1.
     static func main() {
-        // OpenBLAS picks its kernels when it loads, before main: re-run once with the fast
-        // ones when it fell back to the generic core (MACHINE_FACTS.md); a user's setting wins.
+        // OpenBLAS picks its kernels when it loads, before main: re-run once with the fast ones
+        // when it fell back to the generic core (docs/ARCHITECTURE.md); a user's setting wins.
         BLASLauncher.reexecWithFastKernelsIfNeeded()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
             let code = exitCode(for: error)
-            if code == .validationFailure || error is UsageError || error is TaskSpecError {
+            if code == .validationFailure || error is any UsageProblem {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)
         }
     }
-}
-
-/// An error in what the user asked for (a file or value named on the command line); exits 2.
-struct UsageError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

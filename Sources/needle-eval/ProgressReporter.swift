@@ -1,57 +1,54 @@
 import Foundation
 import NeedleEval
+import NeedleSupport
 
-/// Progress on stderr: a redrawn bar on a terminal, a plain line every few seconds otherwise.
-/// The ETA weighs remaining cells by their length, since a 1M cell prefilled on its own costs
-/// ~1000 1K cells. With grid-level KV reuse a cell computes only its splice and question whatever
-/// its length, so cells weigh the same (weighing by length there predicted 4 min for a 31 s run).
+/// Progress of a run on stderr: a redrawn bar on a terminal, a plain line every few seconds
+/// otherwise. The ETA weighs remaining cells by their length, since a 1M cell prefilled on its
+/// own costs ~1000 1K cells; when the backend says cells cost the same (grid-level KV reuse: a
+/// cell computes only its splice and question whatever its length), cells count equally.
 final class ProgressReporter {
-    let total: Int
-    let runID: Int64
-    /// False when cells cost about the same whatever their length (KV reuse).
-    var weighByLength = true
+    private var total = 0
+    private var weighByLength = true
     private let isTerminal = isatty(STDERR_FILENO) == 1
-    private var remainingTokens = 0
-    private var processedTokens = 0
-    private var remainingCells = 0
-    private var processedCells = 0
-    private var start = Date()
+    private var remaining = (tokens: 0, cells: 0)
+    private var processed = (tokens: 0, cells: 0)
     private var lastLine = Date.distantPast
 
-    init(total: Int, runID: Int64) {
-        self.total = total
-        self.runID = runID
+    func handle(_ event: EvaluationPipeline.Event) {
+        switch event {
+        case .nothingToResume:
+            write("no unfinished run of this model, task and grid to resume; starting a new one\n")
+        case let .opened(runID, total, alreadyDone, pending):
+            self.total = total
+            remaining = (pending.reduce(0) { $0 + $1.length }, pending.count)
+            let what = alreadyDone > 0 ? "resuming run \(runID): \(alreadyDone) of \(total) trials already done" : "run \(runID): \(total) trials"
+            write("\(what), \(pending.count) to go\n")
+        case let .prepared(preparation):
+            if let note = preparation.note { write(note + "\n") }
+            weighByLength = !preparation.cellsCostTheSame
+        case let .trialFinished(p):
+            update(p)
+        }
     }
 
-    func start(pending: [TrialKey], resumed: Int) {
-        remainingTokens = pending.reduce(0) { $0 + $1.length }
-        remainingCells = pending.count
-        start = Date()
-        let what = resumed > 0 ? "resuming run \(runID): \(resumed) of \(total) trials already done" : "run \(runID): \(total) trials"
-        write("\(what), \(pending.count) to go\n")
-    }
-
-    func update(_ p: TrialProgress) {
-        processedTokens += p.key.length
-        remainingTokens -= p.key.length
-        processedCells += 1
-        remainingCells -= 1
-        let (doneWork, leftWork) = weighByLength ? (processedTokens, remainingTokens) : (processedCells, remainingCells)
+    private func update(_ p: TrialProgress) {
+        processed.tokens += p.key.length; remaining.tokens -= p.key.length
+        processed.cells += 1; remaining.cells -= 1
+        let (doneWork, leftWork) = weighByLength ? (processed.tokens, remaining.tokens) : (processed.cells, remaining.cells)
         let rate = Double(doneWork) / max(p.elapsedSeconds, 1e-9)
         let eta = rate > 0 ? Double(leftWork) / rate : 0
         let fields = "\(p.done)/\(total) cells · length \(Lengths.label(p.key.length)) · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s · ETA \(Self.duration(eta))"
         if isTerminal {
             let width = 24
             let filled = total == 0 ? width : width * p.done / total
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-            write("\r\u{1B}[2K\(bar) \(fields)")
+            write("\r\u{1B}[2K" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + " \(fields)")
         } else if Date().timeIntervalSince(lastLine) >= 5 || p.done == total {
             lastLine = Date()
             write("\(fields)\n")
         }
     }
 
-    func finish() { if isTerminal { write("\n") } }
+    func finish() { if isTerminal && processed.cells > 0 { write("\n") } }
 
     private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 

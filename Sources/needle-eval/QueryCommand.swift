@@ -8,7 +8,7 @@ struct QueryCommand: ParsableCommand {
         abstract: "Run read-only SQL on the results database.",
         discussion: """
             The file is opened read-only; statements that would change it are refused and nothing \
-            runs. Tables: runs, trials (see DESIGN.md). Example:
+            runs. Tables: runs, trials (docs/DATABASE.md lists their columns). Example:
               needle-eval query "SELECT length, depth, avg(correct) FROM trials GROUP BY 1, 2"
             """)
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import NeedleEval
+import NeedleSupport
+import YOCOBackend
 import YOCORuntime
 
 /// `needle-eval run`: task spec → prompts → YOCO runtime → scores → SQLite → heatmap.
@@ -42,7 +44,7 @@ struct RunCommand: ParsableCommand {
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
         if chunk < 1 { throw ValidationError("--chunk must be at least 1 (got \(chunk))") }
-        if kv != "f32" && kv != "f16" { throw ValidationError("--kv must be f32 or f16 (got '\(kv)')") }
+        if KVDType(rawValue: kv) == nil { throw ValidationError("--kv must be f32 or f16 (got '\(kv)')") }
         if let maxMemory, ByteSize.parse(maxMemory) == nil {
             throw ValidationError("--max-memory '\(maxMemory)' is not a size; use e.g. 8G, 512M or a byte count")
         }
@@ -50,69 +52,44 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let spec = try grid.loadTask()
-        let plan = grid.plan(for: spec)
-        if let threads { RuntimeInfo.setThreads(threads) }
-        let loaded = try Model(directory: URL(fileURLWithPath: model))
-        let tokenizer = ModelPromptTokenizer(tokenizer: loaded.tokenizer)
-        let options = SessionOptions(chunkSize: chunk, kvDType: kv == "f16" ? .f16 : .f32, threads: threads)
-        let capacity = plan.lengths.max()! + spec.queries * (spec.question.utf8.count * 2 + 128 + spec.maxNewTokens)
-        try MemoryCheck.ensureFits(model: loaded, options: options, capacity: capacity,
-                                   maxMemory: maxMemory.flatMap(ByteSize.parse))
-
+        let plan = spec.plan
+        var options = YOCOBackend.Options()
+        options.chunk = chunk
+        options.kv = KVDType(rawValue: kv)!
+        options.threads = threads
+        options.kvReuse = !noKVReuse
+        options.maxMemory = maxMemory.flatMap(ByteSize.parse)
+        let backend = try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan))
         let store = try ResultsStore(path: database.db, busyTimeoutMs: database.busyTimeoutMs)
-        let run = try RunSetup.openRun(store: store, spec: spec, plan: plan, modelPath: model,
-                                       resume: resume, options: "{\"threads\":\(threads ?? 0),\"chunk\":\(chunk),\"kv\":\"\(kv)\",\"kv_reuse\":\(!noKVReuse)}")
-        let runID = run.id!
-        let done = try store.completedCells(runID: runID)
-        let pending = plan.cells.filter { !done.contains($0) }
-        let reporter = ProgressReporter(total: plan.count, runID: runID)
-        reporter.start(pending: pending, resumed: done.count)
+        let pipeline = EvaluationPipeline(spec: spec, plan: plan, store: store, backend: backend)
 
-        let interrupt = InterruptWatcher(databasePath: database.db, runID: runID)
-        let responder = YOCOResponder(model: loaded, options: options, capacity: capacity)
-        let builder = try PromptBuilder(spec: spec, tokenizer: tokenizer)
-        let started = Date()     // the shared haystack's prefill counts in the run's time
-        responder.spliceBase = try makeSpliceBase(model: loaded, options: options, builder: builder,
-                                                  pending: pending, capacity: capacity)
-        reporter.weighByLength = responder.spliceBase == nil
-        let evaluator = Evaluator(spec: spec, builder: builder, responder: responder)
-        do {
-            try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: plan.count,
-                              shouldStop: { interrupt.requested }, record: { try store.record($0) },
-                              progress: reporter.update)
-        } catch {
-            try? store.setStatus(runID: runID, .failed)
-            throw error
+        var interrupt: InterruptWatcher?
+        let reporter = ProgressReporter()
+        let outcome = try pipeline.run(resume: resume, shouldStop: { interrupt?.requested ?? false }) { event in
+            if case let .opened(runID, _, _, _) = event {
+                interrupt = InterruptWatcher(databasePath: database.db, runID: runID)
+            }
+            reporter.handle(event)
         }
-        if interrupt.requested {
-            try store.setStatus(runID: runID, .interrupted)
-            reporter.finish()
-            FileHandle.standardError.write(Data("interrupted: run \(runID) kept its finished trials; continue with --resume\n".utf8))
+        reporter.finish()
+        if outcome.status == .interrupted {
+            FileHandle.standardError.write(Data("interrupted: run \(outcome.runID) kept its finished trials; continue with --resume\n".utf8))
             Foundation.exit(130)
         }
-        try store.setStatus(runID: runID, .finished)
-        reporter.finish()
-        try RunSummaryPrinter.print(store: store, runID: runID, databasePath: database.db,
-                                    seconds: Date().timeIntervalSince(started))
+        try RunSummaryPrinter.print(RunReport(store: store, runID: outcome.runID), store: store, seconds: outcome.seconds)
     }
+}
 
-    /// Grid-level KV reuse: every prompt of the run is one haystack with needles spliced in, so
-    /// the haystack (as long as the longest pending prompt) is prefilled once here and each trial
-    /// computes only what its needles and question reach. Skipped for Transformers, with
-    /// --no-kv-reuse, and when a second KV cache would not fit in memory.
-    private func makeSpliceBase(model: Model, options: SessionOptions, builder: PromptBuilder,
-                                pending: [TrialKey], capacity: Int) throws -> SpliceBase? {
-        // One cell gains nothing: the base would cost what its own prefill costs.
-        guard !noKVReuse, model.config.architecture == .yoco, pending.count > 1, let longest = pending.map(\.length).max() else { return nil }
-        guard MemoryCheck.fits(model: model, options: options, capacity: capacity, baseTokens: longest,
-                               maxMemory: maxMemory.flatMap(ByteSize.parse)) else {
-            FileHandle.standardError.write(Data("note: no memory for a second KV cache; prefilling each prompt on its own\n".utf8))
-            return nil
-        }
-        let started = Date()
-        let base = try SpliceBase(model: model, tokens: builder.needleFreeContext(length: longest), options: options)
-        FileHandle.standardError.write(Data(String(format: "prefilled the shared haystack (%@ tokens) once in %.1f s for KV reuse\n",
-                                                   Lengths.label(longest), Date().timeIntervalSince(started)).utf8))
-        return base
+/// What `run` prints at the end: the heatmap, accuracy overall and per length, time, run id,
+/// and the CSV/SVG written next to the database.
+enum RunSummaryPrinter {
+    static func print(_ report: RunReport, store: ResultsStore, seconds: Double) throws {
+        Swift.print(TerminalHeatmap.render(cells: report.cells, color: isatty(STDOUT_FILENO) == 1))
+        Swift.print(String(format: "accuracy %.3f (%d/%d trials)", report.accuracy, report.correct, report.trials))
+        Swift.print("per length: " + report.accuracyByLength.map { "\(Lengths.label($0.length)) \(String(format: "%.2f", $0.accuracy))" }
+            .joined(separator: "  "))
+        let files = try report.writeHeatmapFiles(store: store)
+        Swift.print(String(format: "run %lld finished in %.1f s; database %@", report.runID, seconds, store.path))
+        Swift.print("heatmap: \(files.csv)  \(files.svg)")
     }
 }

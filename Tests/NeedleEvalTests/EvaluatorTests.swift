@@ -1,3 +1,5 @@
+import NeedleSupport
+import Tokenizers
 import XCTest
 @testable import NeedleEval
 
@@ -7,7 +9,7 @@ final class OracleResponder: Responder {
     private var context: [Int32] = []
     var metrics = ResponderMetrics()
     var asked: [String] = []
-    let tokenizer = BytePromptTokenizer()
+    let tokenizer = ByteTokenizer()
 
     func begin(prompt: [Int32]) throws { context = prompt }
 
@@ -30,7 +32,7 @@ final class EvaluatorTests: XCTestCase {
     func testAPerfectRetrieverScoresOneOnEveryCellAndQuestion() throws {
         let spec = try loadTask("niah_multiquery.json")
         let responder = OracleResponder()
-        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: BytePromptTokenizer()), responder: responder)
+        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()), responder: responder)
         let plan = TrialPlan(lengths: [2048, 4096], depths: [0, 100], trials: 2)
         var records: [TrialRecord] = []
         let n = try evaluator.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: plan.count, record: { records.append($0) })
@@ -42,7 +44,7 @@ final class EvaluatorTests: XCTestCase {
 
     func testStopIsCheckedBetweenTrials() throws {
         let spec = try loadTask("niah_single.json")
-        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: BytePromptTokenizer()), responder: OracleResponder())
+        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()), responder: OracleResponder())
         var records = 0
         let plan = TrialPlan(lengths: [1024], depths: [0, 50, 100], trials: 1)
         let n = try evaluator.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: 3,

@@ -1,8 +1,10 @@
+import NeedleSupport
+import Tokenizers
 import XCTest
 @testable import NeedleEval
 
 final class PromptBuilderTests: XCTestCase {
-    let tokenizer = BytePromptTokenizer()
+    let tokenizer = ByteTokenizer()
 
     func testSameSeedGivesByteIdenticalPromptsAndAnotherSeedDiffers() throws {
         let spec = try loadTask("multi_needle.json")

@@ -25,7 +25,7 @@ final class StoreProcessTests: XCTestCase {
         for i in 0..<total where !done.contains(Self.key(i)) {
             try store.record(sampleTrial(runID: runID, Self.key(i), correct: i % 3 != 0))
             print("committed \(i)")
-            fflush(stdout)
+            fflush(nil)
         }
     }
 

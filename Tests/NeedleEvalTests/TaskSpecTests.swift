@@ -1,3 +1,5 @@
+import NeedleSupport
+import Tokenizers
 import XCTest
 @testable import NeedleEval
 
@@ -67,7 +69,7 @@ final class TaskSpecTests: XCTestCase {
         var json = valid
         json["haystack"] = ["kind": "files", "path": dir.path]
         let spec = try TaskSpec.parse(data: JSONSerialization.data(withJSONObject: json), file: "bad.json")
-        XCTAssertThrowsError(try PromptBuilder(spec: spec, tokenizer: BytePromptTokenizer())) { error in
+        XCTAssertThrowsError(try PromptBuilder(spec: spec, tokenizer: ByteTokenizer())) { error in
             XCTAssertEqual((error as? TaskSpecError)?.field, "haystack.path", "\(error)")
         }
     }

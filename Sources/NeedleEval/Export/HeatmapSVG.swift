@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 
 /// The heatmap as a standalone SVG: lengths across (1K … 1M), depths down (0% at the top), each
 /// cell coloured red→green by accuracy with the accuracy printed in it, a title naming the model,

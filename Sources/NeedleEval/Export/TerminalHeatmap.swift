@@ -1,3 +1,4 @@
+import NeedleSupport
 /// A compact heatmap for the terminal: depths down, lengths across, accuracy in percent per cell
 /// ("·" where no trial ran). With `color`, each cell gets a red→green background (ANSI 24-bit);
 /// without, plain text that a log file or a pipe keeps intact.

@@ -1,3 +1,4 @@
+import NeedleSupport
 /// The built-in haystack: deterministic English-like prose. Sentences of real words with a few
 /// names and small numbers, drawn by a seeded generator, so the text has no period a model could
 /// learn (the generator's period is 2^64 draws) and the same seed always gives the same text.

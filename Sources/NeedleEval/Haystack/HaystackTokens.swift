@@ -1,3 +1,4 @@
+import Tokenizers
 import Foundation
 
 /// A haystack as the model's tokens, grown on demand from an endless sentence stream. The stream
@@ -5,13 +6,13 @@ import Foundation
 /// prefix of a longer one's: one instance serves a whole grid.
 public final class HaystackTokens {
     private var source: any SentenceSource
-    private let tokenizer: any PromptTokenizer
+    private let tokenizer: any Tokenizer
     /// (tokens) the haystack so far
     public private(set) var tokens: [Int32] = []
     /// Token offsets where sentences start, ascending, 0 first.
     public private(set) var sentenceStarts: [Int] = []
 
-    public init(source: any SentenceSource, tokenizer: any PromptTokenizer) {
+    public init(source: any SentenceSource, tokenizer: any Tokenizer) {
         self.source = source
         self.tokenizer = tokenizer
     }

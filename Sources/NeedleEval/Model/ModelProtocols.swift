@@ -1,19 +1,6 @@
-// What NeedleEval needs from a model, and nothing more: a tokenizer to measure and cut prompts in the
-// model's own tokens, and a responder that answers them. The executable adapts YOCORuntime to these;
-// tests use small fakes.
-
-/// Counts and cuts text in a model's tokens. Prompts are built in tokens so that a prompt asked
-/// for L tokens is exactly L tokens for this model.
-public protocol PromptTokenizer: Sendable {
-    /// A stable name recorded with results (e.g. "bytes").
-    var name: String { get }
-    /// Tokens the model puts before every prompt (BOS); counted in the prompt length.
-    var prefixTokens: [Int32] { get }
-    /// Token ids of `text`, no BOS.
-    func encode(_ text: String) -> [Int32]
-    /// Text of `tokens` (the inverse of `encode` on whole strings).
-    func decode(_ tokens: [Int32]) -> String
-}
+// What NeedleEval needs from a model, besides its tokenizer (the Tokenizers module): a responder
+// that answers prompts. Backends adapt a model to it (the in-process YOCO runtime; servers); tests
+// use small fakes.
 
 /// Answers a prompt. Multi-query prompts call `answer` once per question, in turn, on the same
 /// conversation: each answer stays in the context before the next question is appended.

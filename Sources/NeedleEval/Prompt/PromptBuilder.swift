@@ -1,3 +1,4 @@
+import Tokenizers
 /// Builds needle-in-a-haystack prompts of exactly L tokens of the model's tokenizer.
 ///
 /// Layout: prefix (BOS) · preamble · haystack region · first question. The region is haystack
@@ -7,11 +8,11 @@
 /// go to random sentence starts. Everything random comes from (seed, length, depth, trial).
 public final class PromptBuilder {
     public let spec: TaskSpec
-    public let tokenizer: any PromptTokenizer
+    public let tokenizer: any Tokenizer
     public let seed: UInt64
     private let haystack: HaystackTokens
 
-    public init(spec: TaskSpec, tokenizer: any PromptTokenizer, seed: UInt64? = nil) throws {
+    public init(spec: TaskSpec, tokenizer: any Tokenizer, seed: UInt64? = nil) throws {
         self.spec = spec
         self.tokenizer = tokenizer
         self.seed = seed ?? spec.seed
@@ -124,3 +125,4 @@ public final class PromptBuilder {
 }
 
 import Foundation
+import NeedleSupport

@@ -1,7 +1,8 @@
+import Tokenizers
 /// The `generate` output (DESIGN.md): one JSON object per prompt, so prompts can be fed to any
 /// other runtime.
 extension BuiltPrompt {
-    public func jsonLine(task: String, tokenizer: any PromptTokenizer) -> String {
+    public func jsonLine(task: String, tokenizer: any Tokenizer) -> String {
         let text = tokenizer.decode(Array(tokens[tokenizer.prefixTokens.count...]))
         let needlesJSON = needles.map {
             "{\"key\":\(JSONText.string($0.key)),\"value\":\(JSONText.string($0.value)),\"token_offset\":\($0.tokenOffset)}"

@@ -1,3 +1,4 @@
+import NeedleSupport
 /// Draws needle keys: distinct within a prompt.
 enum KeyPool {
     /// How many distinct keys the source offers; nil when practically unlimited.

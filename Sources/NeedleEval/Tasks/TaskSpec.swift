@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 
 /// Where needle keys come from.
 public enum KeySource: Equatable, Sendable {

@@ -1,5 +1,6 @@
+import NeedleSupport
 /// A task spec problem a user can fix: names the file and the field.
-public struct TaskSpecError: Error, CustomStringConvertible, Equatable {
+public struct TaskSpecError: UsageProblem, CustomStringConvertible, Equatable {
     public let file: String
     public let field: String
     public let message: String

@@ -1,0 +1,47 @@
+import Tokenizers
+
+/// A model the pipeline can evaluate: how it counts tokens, what identifies it in the database,
+/// and the responder that answers. The in-process YOCO runtime is one (the YOCOBackend module);
+/// tests use small fakes.
+public protocol EvaluationBackend: AnyObject {
+    /// The model's tokenizer: prompts are built and measured in its tokens.
+    var tokenizer: any Tokenizer { get }
+    /// What `runs` records as the model; with the task, grid and seed it decides what `--resume`
+    /// continues.
+    var identity: ModelIdentity { get }
+    /// Settings recorded with the run that do not change which trials it has (threads, chunk
+    /// size, ...), as a JSON object.
+    var optionsJSON: String { get }
+    /// Answers the prompts.
+    var responder: any Responder { get }
+    /// Called once before the first of `pending` cells runs (e.g. to prefill the run's shared
+    /// haystack), with the builder that will make their prompts.
+    func prepare(pending: [TrialKey], builder: PromptBuilder) throws -> BackendPreparation
+}
+
+/// What identifies a model in the results database.
+public struct ModelIdentity: Sendable, Equatable {
+    /// A path, URL or name, as the user gave it.
+    public var path: String
+    /// SHA-256 of the weights (or another content hash that changes when the model does).
+    public var sha256: String
+
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
+    }
+}
+
+/// What a backend did to prepare a run, for progress reports.
+public struct BackendPreparation: Sendable, Equatable {
+    /// A line for the user (e.g. "prefilled the shared haystack (1M tokens) once in 21.1 s"); nil: nothing to say.
+    public var note: String?
+    /// True when every cell costs about the same whatever its length (its prompt is not prefilled
+    /// from scratch), so progress estimates should count cells rather than tokens.
+    public var cellsCostTheSame: Bool
+
+    public init(note: String? = nil, cellsCostTheSame: Bool = false) {
+        self.note = note
+        self.cellsCostTheSame = cellsCostTheSame
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import NeedleEval
+import NeedleSupport
+import Tokenizers
+import YOCORuntime
+
+/// needle-eval's own model, answered in this process by the YOCO runtime. One inference session
+/// serves every trial (its KV cache is reserved once for the longest prompt); with grid-level KV
+/// reuse the run's needle-free haystack is prefilled once and every trial splices into it.
+public final class YOCOBackend: EvaluationBackend {
+    /// Runtime settings of a run.
+    public struct Options: Sendable, Codable, Equatable {
+        /// Prefill chunk size in tokens.
+        public var chunk = 4096
+        public var kv: KVDType = .f32
+        /// Threads for the runtime; nil = all cores.
+        public var threads: Int?
+        /// Splice needles into one prefilled haystack (YOCO models) instead of prefilling every prompt.
+        public var kvReuse = true
+        /// Refuse grids whose estimate exceeds this; nil = the memory available.
+        public var maxMemory: Int?
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey { case threads, chunk, kv, kvReuse = "kv_reuse" }
+    }
+
+    public let model: Model
+    public let identity: ModelIdentity
+    public let options: Options
+    private let yoco: YOCOResponder
+    private let budget: MemoryBudget
+
+    /// Loads the model directory and checks that a context of `capacity` tokens fits in memory.
+    public init(modelDirectory: String, options: Options, capacity: Int) throws {
+        model = try Model(directory: URL(fileURLWithPath: modelDirectory))
+        self.options = options
+        let session = SessionOptions(chunkSize: options.chunk, kvDType: options.kv, threads: options.threads)
+        budget = MemoryBudget(config: model.config, options: session, capacity: capacity, maxMemory: options.maxMemory)
+        try budget.ensureSessionFits()
+        let weights = URL(fileURLWithPath: modelDirectory).appendingPathComponent("model.safetensors").path
+        identity = ModelIdentity(path: modelDirectory, sha256: try SHA256.hex(fileAt: weights))
+        yoco = YOCOResponder(model: model, options: session, capacity: capacity)
+    }
+
+    public var tokenizer: any Tokenizer { model.tokenizer }
+    public var responder: any Responder { yoco }
+
+    public var optionsJSON: String {
+        var recorded = options
+        recorded.threads = recorded.threads ?? 0     // 0 = all cores, as earlier runs recorded it
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(recorded)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// Grid-level KV reuse: every prompt of the run is one haystack with needles spliced in, so
+    /// the haystack (as long as the longest pending prompt) is prefilled once here and each trial
+    /// computes only what its needles and question reach. Skipped for Transformers, with
+    /// `kvReuse` off, for a single cell (the base would cost what its own prefill costs), and
+    /// when a second KV cache would not fit in memory.
+    public func prepare(pending: [TrialKey], builder: PromptBuilder) throws -> BackendPreparation {
+        yoco.spliceBase = nil
+        guard options.kvReuse, model.config.architecture == .yoco, pending.count > 1,
+              let longest = pending.map(\.length).max() else { return BackendPreparation() }
+        guard budget.baseFits(tokens: longest) else {
+            return BackendPreparation(note: "no memory for a second KV cache; prefilling each prompt on its own")
+        }
+        let started = Date()
+        yoco.spliceBase = try SpliceBase(model: model, tokens: builder.needleFreeContext(length: longest), options: yoco.session.options)
+        let note = String(format: "prefilled the shared haystack (%@ tokens) once in %.1f s for KV reuse",
+                          Lengths.label(longest), Date().timeIntervalSince(started))
+        return BackendPreparation(note: note, cellsCostTheSame: true)
+    }
+
+    /// The tokenizer of a model directory (its config.json sizes the vocabulary), for measuring
+    /// prompts without loading the weights.
+    public static func tokenizer(modelDirectory: String) throws -> ByteTokenizer {
+        let folder = URL(fileURLWithPath: modelDirectory)
+        let config = try ModelConfig.load(from: folder.appendingPathComponent("config.json"))
+        return try ByteTokenizer.load(from: folder.appendingPathComponent("tokenizer.json"), vocabSize: config.vocabSize)
+    }
+}

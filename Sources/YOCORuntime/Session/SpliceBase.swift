@@ -1,0 +1,116 @@
+import Foundation
+
+/// A context prefilled once — the haystack of a run, without needles or question — whose global
+/// KV rows every prompt of the run reuses (`InferenceSession.prefillSplicing`). YOCO makes this
+/// cheap: the one global cache is all the cross-decoder reads, so a prompt needs the base's rows
+/// (shifted past its insertions) plus the few rows its insertions can reach (SplicePlan).
+public final class SpliceBase {
+    public let tokens: [Int32]
+    let model: Model
+    let cache: KVCache
+    let chunk: Int
+    /// Gated retention only: self-decoder states at multiples of `chunk`, to restart the recurrence
+    /// anywhere in the base (SWA rebuilds its windows from the tokens instead).
+    private let snapshots: [Int: [Float]]
+
+    /// Prefills `tokens` with `options`' chunk size, KV type and threads. YOCO models only.
+    public init(model: Model, tokens: [Int32], options: SessionOptions = SessionOptions()) throws {
+        guard model.config.architecture == .yoco else {
+            throw RuntimeError.config(path: "config.json", field: "architecture", problem: "is transformer: it has no global KV cache to reuse",
+                                      fix: "use a YOCO model, or prefill each prompt independently")
+        }
+        guard !tokens.isEmpty else { throw RuntimeError.emptyInput("splice base tokens") }
+        self.tokens = tokens
+        self.model = model
+        let chunk = max(1, options.chunkSize)
+        self.chunk = chunk
+        let state = RunState(config: model.config, chunk: chunk, compute: ComputeContext(threads: options.threads))
+        let pass = YOCOForward(model: model, state: state, capacity: tokens.count, kvDType: options.kvDType,
+                               retentionChunk: options.retentionChunk, keyTile: options.attentionKeyTile)
+        var snapshots: [Int: [Float]] = [:]
+        try tokens.withUnsafeBufferPointer { buf in
+            let vocab = model.config.vocabSize
+            for t in buf where t < 0 || Int(t) >= vocab { throw RuntimeError.invalidToken(id: t, vocabSize: vocab) }
+            for start in stride(from: 0, to: buf.count, by: chunk) {
+                let n = min(chunk, buf.count - start)
+                pass.forward(tokens: buf.baseAddress! + start, count: n, outputs: .none, logits: state.logits.ptr)
+                if model.config.usesGatedRetention && n == chunk {
+                    var s = [Float](repeating: 0, count: pass.snapshotFloats)
+                    s.withUnsafeMutableBufferPointer { pass.saveSnapshot(into: $0.baseAddress!) }
+                    snapshots[start + n] = s
+                }
+            }
+        }
+        cache = pass.cache
+        self.snapshots = snapshots
+    }
+
+    public var kvDType: KVDType { cache.dtype }
+    /// Bytes held: the KV rows plus the retention snapshots.
+    public var bytes: Int { cache.bytes + snapshots.values.reduce(0) { $0 + $1.count * MemoryLayout<Float>.size } }
+
+    /// The latest retention snapshot at or before `position` (position 0: the empty state, nil).
+    func snapshot(atOrBefore position: Int) -> (position: Int, state: [Float]?) {
+        var p = position / chunk * chunk
+        while p > 0 && snapshots[p] == nil { p -= chunk }
+        return (p, p > 0 ? snapshots[p] : nil)
+    }
+}
+
+extension InferenceSession {
+    /// Same context as `reset(); prefill(tokens)` (logits within float rounding, not bitwise), but
+    /// copies every global KV row that `base` already holds for the same tokens and computes only
+    /// the rows an insertion can reach (SplicePlan). `lastReusedTokens` says how many were copied.
+    /// Falls back to a plain prefill when the base cannot serve (other model or KV type).
+    @discardableResult
+    public func prefillSplicing(_ tokens: [Int32], base: SpliceBase) throws -> [Float] {
+        guard !tokens.isEmpty else { throw RuntimeError.emptyInput("prefill tokens") }
+        try tokens.withUnsafeBufferPointer { try validate($0) }
+        reset()
+        guard let yoco = pass as? YOCOForward, base.model === model, base.kvDType == options.kvDType else {
+            return try prefill(tokens)
+        }
+        let c = model.config
+        let reach: Int? = c.slidingWindow.map { c.nSelfLayers * ($0 - 1) }
+        let plan = SplicePlan(tokens: tokens, base: base.tokens, reach: reach)
+        let chunk = state.chunk
+        tokens.withUnsafeBufferPointer { buf in
+            let t = buf.baseAddress!
+            func warm(from start: Int, to end: Int) {
+                for p in stride(from: start, to: end, by: chunk) { yoco.warmUp(tokens: t + p, count: min(chunk, end - p)) }
+            }
+            for step in plan.steps {
+                switch step {
+                case let .copy(_, baseStart, n):
+                    yoco.appendRows(from: base.cache, baseStart: baseStart, count: n)
+                case let .compute(start, end):
+                    if let reach {
+                        // Windows rebuilt from the `reach` tokens before: the first outputs of each
+                        // layer are wrong, but only rows before `start` see them, and those are not kept.
+                        let from = max(0, start - reach)
+                        yoco.restartSelfDecoder(at: from)
+                        warm(from: from, to: start)
+                    } else {
+                        // Retention: only the leading run is copied, so tokens before `start` are the base's.
+                        let snap = base.snapshot(atOrBefore: start)
+                        if let s = snap.state {
+                            s.withUnsafeBufferPointer { yoco.restartSelfDecoder(at: snap.position, snapshot: $0.baseAddress!) }
+                        } else {
+                            yoco.restartSelfDecoder(at: 0)
+                        }
+                        warm(from: snap.position, to: start)
+                    }
+                    for p in stride(from: start, to: end, by: chunk) {
+                        let n = min(chunk, end - p)
+                        pass.forward(tokens: t + p, count: n, outputs: p + n == buf.count ? .last : .none, logits: state.logits.ptr)
+                    }
+                }
+            }
+        }
+        history = tokens
+        aligned = false            // no prefix snapshots: this context was not prefilled from 0
+        hasLogits = true
+        lastReusedTokens = plan.copiedRows
+        return Array(UnsafeBufferPointer(start: state.logits.ptr, count: c.vocabSize))
+    }
+}
