@@ -102,4 +102,27 @@ final class StoreDatabaseTests: XCTestCase {
         XCTAssertNil(StoreTimestamp.parse("yesterday"))
         XCTAssertNil(StoreTimestamp.parse("2027-01-15 08:00:00.125Z"))
     }
+
+    /// Every millisecond survives Date → text → Date → text, so a record reads back equal.
+    func testEveryMillisecondRoundTripsExactly() {
+        for base in [0.0, 1_800_000_000.0, -86_400.0] {
+            for millis in 0..<1000 {
+                let date = Date(timeIntervalSince1970: base + Double(millis) / 1000)
+                let text = StoreTimestamp.format(date)
+                XCTAssertTrue(text.hasSuffix(String(format: ".%03dZ", millis)), text)
+                XCTAssertEqual(StoreTimestamp.parse(text), date, text)
+                XCTAssertEqual(StoreTimestamp.parse(text).map(StoreTimestamp.format), text)
+            }
+        }
+    }
+
+    /// A well-formed time that does not exist is refused, not moved to a neighbouring day.
+    func testImpossibleTimesDoNotParse() {
+        for text in ["2026-13-01T00:00:00.000Z", "2026-02-29T00:00:00.000Z", "2026-04-31T00:00:00Z",
+                     "2026-01-01T24:00:00.000Z", "2026-01-01T00:60:00.000Z", "2026-01-01T00:00:60.000Z",
+                     "2026-00-10T00:00:00.000Z", "2026-01-00T00:00:00.000Z"] {
+            XCTAssertNil(StoreTimestamp.parse(text), text)
+        }
+        XCTAssertNotNil(StoreTimestamp.parse("2028-02-29T23:59:59.999Z"))  // a leap day
+    }
 }

@@ -34,6 +34,7 @@ final class StoreMigrationTests: XCTestCase {
         XCTAssertThrowsError(try ResultsStore(path: path, readOnly: true)) { error in
             XCTAssertTrue("\(error)".contains("version 1 is older"), "\(error)")
         }
+        assertThrows(.olderSchema(found: 1, supported: 2, path: path)) { try ResultsStore(path: path, readOnly: true) }
 
         let store = try ResultsStore(path: path)
         XCTAssertEqual(try store.database.userVersion(), 2)
@@ -72,6 +73,7 @@ final class StoreMigrationTests: XCTestCase {
                 XCTAssertTrue(text.contains(path), text)
                 XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 2"), text)
             }
+            assertThrows(.newerSchema(found: 99, supported: 2, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
         }
         XCTAssertEqual(try Database(path: path).userVersion(), 99)  // left as it was
     }
@@ -79,8 +81,8 @@ final class StoreMigrationTests: XCTestCase {
     func testAnotherProgramsSQLiteFileIsNotAdopted() throws {
         let path = try makeTemporaryFolder(self).appendingPathComponent("other.sqlite").path
         try Database(path: path).execute("CREATE TABLE contacts (name TEXT)")
-        XCTAssertThrowsError(try ResultsStore(path: path)) { error in
-            XCTAssertTrue("\(error)".contains("not a needle-eval results database"), "\(error)")
+        for readOnly in [false, true] {
+            assertThrows(.notResultsDatabase(path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
         }
         let tables = try Database(path: path).prepare("SELECT count(*) FROM sqlite_master")
         XCTAssertTrue(try tables.step())

@@ -39,6 +39,7 @@ final class StoreQueryTests: XCTestCase {
         for sql in writes {
             XCTAssertThrowsError(try ReadOnlyQuery.run(sql, path: path), sql) { error in
                 XCTAssertTrue("\(error)".contains("only reads"), "\(sql): \(error)")
+                guard case .queryWouldWrite(_, path)? = error as? StoreError else { return XCTFail("\(error)") }
             }
         }
         let check = try ReadOnlyQuery.run(
@@ -48,9 +49,7 @@ final class StoreQueryTests: XCTestCase {
 
     func testEmptySQLAndMissingFilesAreErrors() throws {
         let path = try makeFile()
-        XCTAssertThrowsError(try ReadOnlyQuery.run("  -- nothing\n", path: path)) { error in
-            XCTAssertTrue("\(error)".contains("no SQL statement given"), "\(error)")
-        }
+        assertThrows(.emptyQuery(path: path)) { try ReadOnlyQuery.run("  -- nothing\n", path: path) }
         let missing = path + ".missing"
         XCTAssertThrowsError(try ReadOnlyQuery.run("SELECT 1", path: missing)) { error in
             XCTAssertTrue("\(error)".contains("no such database file"), "\(error)")

@@ -36,6 +36,7 @@ final class StoreResultsTests: XCTestCase {
             let text = "\(error)"
             XCTAssertTrue(text.contains("run \(id) already has a result for length 2048, depth 50%, trial 1"), text)
         }
+        assertThrows(.duplicateTrial(runID: id, key: key, path: store.path)) { try store.record(again) }
         XCTAssertEqual(try store.trials(runID: id), [trial])  // not overwritten
         // The same key in another run is fine; an unknown run is not.
         let other = try store.createRun(sampleRun())
@@ -43,6 +44,7 @@ final class StoreResultsTests: XCTestCase {
         XCTAssertThrowsError(try store.record(sampleTrial(runID: 999, key))) { error in
             XCTAssertTrue("\(error)".contains("no run with id 999"), "\(error)")
         }
+        assertThrows(.runNotFound(id: 999, path: store.path)) { try store.record(sampleTrial(runID: 999, key)) }
     }
 
     func testResumableRunIsTheLatestUnfinishedOneOfTheSameModelTaskAndGrid() throws {
@@ -72,6 +74,7 @@ final class StoreResultsTests: XCTestCase {
         XCTAssertThrowsError(try store.setStatus(runID: 42, .failed)) { error in
             XCTAssertTrue("\(error)".contains("no run with id 42"), "\(error)")
         }
+        assertThrows(.runNotFound(id: 42, path: store.path)) { try store.setStatus(runID: 42, .failed) }
         // The CHECK constraint holds even for hand-written SQL.
         XCTAssertThrowsError(try store.database.execute("UPDATE runs SET status = 'paused'"))
     }

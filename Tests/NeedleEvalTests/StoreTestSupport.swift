@@ -29,3 +29,38 @@ func sampleTrial(runID: Int64, _ key: TrialKey, correct: Bool = true) -> TrialRe
                 startedAt: Date(timeIntervalSince1970: 1_800_000_001.5),
                 finishedAt: Date(timeIntervalSince1970: 1_800_000_002.125))
 }
+
+/// Asserts that `body` throws exactly `expected`, and that the message a user sees names the
+/// file and a fix.
+func assertThrows<T>(_ expected: StoreError, file: StaticString = #filePath, line: UInt = #line,
+                     _ body: () throws -> T) {
+    XCTAssertThrowsError(try body(), file: file, line: line) { error in
+        XCTAssertEqual(error as? StoreError, expected, "\(error)", file: file, line: line)
+        let text = "\(error)"
+        XCTAssertTrue(text.hasPrefix(expected.path + ": "), text, file: file, line: line)
+        XCTAssertTrue(text.contains("\n  fix: "), text, file: file, line: line)
+    }
+}
+
+/// The `StoreError.invalidValue` that `body` throws, checked against the table, column, row
+/// and value it should name (the problem text is free); nil after a failed assertion.
+@discardableResult
+func assertInvalidValue<T>(table: String, column: String, rowID: Int64, value: DatabaseValue, path: String,
+                           file: StaticString = #filePath, line: UInt = #line,
+                           _ body: () throws -> T) -> StoreError? {
+    var thrown: StoreError?
+    XCTAssertThrowsError(try body(), file: file, line: line) { error in
+        guard case .invalidValue(let t, let c, let r, let v, let problem, let p)? = error as? StoreError else {
+            return XCTFail("expected StoreError.invalidValue, got \(error)", file: file, line: line)
+        }
+        XCTAssertEqual([t, c, p], [table, column, path], file: file, line: line)
+        XCTAssertEqual(r, rowID, file: file, line: line)
+        XCTAssertEqual(v, value, file: file, line: line)
+        XCTAssertFalse(problem.isEmpty, file: file, line: line)
+        let text = "\(error)"
+        XCTAssertTrue(text.hasPrefix(path + ": \(table).\(column) in row \(rowID) is "), text, file: file, line: line)
+        XCTAssertTrue(text.contains("fix: ") && text.contains("sqlite3 \(path)"), text, file: file, line: line)
+        thrown = error as? StoreError
+    }
+    return thrown
+}

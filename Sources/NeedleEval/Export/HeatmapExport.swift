@@ -5,8 +5,8 @@ public enum HeatmapExport {
     /// The file's text for `runID` (the latest run when nil). Axes include the run's planned grid,
     /// so cells not yet run show as empty.
     public static func render(store: ResultsStore, runID: Int64?, format: Format, long: Bool) throws -> String {
-        guard let id = try runID ?? store.latestRunID() else { throw DatabaseError.noRuns(path: store.path) }
-        guard let run = try store.run(id: id) else { throw DatabaseError.missingRun(id, path: store.path) }
+        guard let id = try runID ?? store.latestRunID() else { throw StoreError.noRuns(path: store.path) }
+        guard let run = try store.run(id: id) else { throw StoreError.runNotFound(id: id, path: store.path) }
         let grid = HeatmapGrid(cells: try store.heatmapCells(runID: id),
                                plannedLengths: run.grid?.lengths ?? [], plannedDepths: run.grid?.depths ?? [])
         switch format {

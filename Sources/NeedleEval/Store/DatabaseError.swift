@@ -1,11 +1,12 @@
 import CSQLite
 
-/// The one error of the results store: an SQLite result code, SQLite's message, the SQL that
-/// failed (if any) and the database file, with a message a user can act on.
-public struct DatabaseError: Error, CustomStringConvertible, Equatable {
+/// A failure SQLite reported: its result code, its message, the SQL that failed (if any) and the
+/// database file, with a message a user can act on. The results store's own refusals (an unknown
+/// run, a newer schema, a value it cannot read) are `StoreError` instead.
+public struct DatabaseError: Error, CustomStringConvertible, Equatable, Sendable {
     /// SQLite's (extended) result code, e.g. SQLITE_BUSY; `primaryCode` drops the extension.
     public var resultCode: Int32
-    /// What went wrong, in SQLite's words or ours.
+    /// What went wrong, in SQLite's words (or ours, where we refuse before SQLite would).
     public var message: String
     /// The statement that failed, when one did.
     public var sql: String?
@@ -62,19 +63,5 @@ public struct DatabaseError: Error, CustomStringConvertible, Equatable {
             message = String(cString: sqlite3_errstr(code))
         }
         return DatabaseError(resultCode: code, message: message, sql: sql, path: path)
-    }
-}
-
-extension DatabaseError {
-    /// A run id that is not in the file.
-    public static func missingRun(_ runID: Int64, path: String) -> DatabaseError {
-        DatabaseError(resultCode: SQLITE_NOTFOUND, message: "no run with id \(runID)", path: path,
-                      fix: "pass an id listed by `needle-eval runs --db \(path)` (--run)")
-    }
-
-    /// A file with no runs at all, where one was needed.
-    public static func noRuns(path: String) -> DatabaseError {
-        DatabaseError(resultCode: SQLITE_NOTFOUND, message: "no runs in this database", path: path,
-                      fix: "record one first with `needle-eval run --db \(path)`, or pick another file with --db")
     }
 }

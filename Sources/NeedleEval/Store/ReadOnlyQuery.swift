@@ -1,5 +1,3 @@
-import CSQLite
-
 /// The rows of one SELECT (or other read-only statement).
 public struct QueryResult: Equatable, Sendable {
     public var sql: String
@@ -11,22 +9,16 @@ public struct QueryResult: Equatable, Sendable {
 /// file is opened SQLITE_OPEN_READONLY, `PRAGMA query_only` is on, and every statement is checked
 /// with `sqlite3_stmt_readonly` before any runs, so a script with one write runs nothing.
 public enum ReadOnlyQuery {
+    /// Runs every statement of `sql` against the file at `path` and returns each one's rows.
+    /// A statement that would write is `StoreError.queryWouldWrite` (and nothing runs), no
+    /// statement at all is `StoreError.emptyQuery`; SQLite's failures are `DatabaseError`.
     public static func run(_ sql: String, path: String, busyTimeoutMs: Int32 = 10_000) throws -> [QueryResult] {
         let database = try Database(path: path, readOnly: true, busyTimeoutMs: busyTimeoutMs)
         try database.execute("PRAGMA query_only = ON")
         let statements = try database.statements(in: sql) { statement in
-            guard statement.isReadOnly else {
-                throw DatabaseError(
-                    resultCode: SQLITE_READONLY,
-                    message: "needle-eval query only reads; this statement would change the database",
-                    sql: statement.sql, path: path,
-                    fix: "run SELECT statements only (change the file with the sqlite3 shell if you must)")
-            }
+            guard statement.isReadOnly else { throw StoreError.queryWouldWrite(sql: statement.sql, path: path) }
         }
-        guard !statements.isEmpty else {
-            throw DatabaseError(resultCode: SQLITE_MISUSE, message: "no SQL statement given", path: path,
-                                fix: "pass a statement, e.g. needle-eval query \"SELECT * FROM runs\"")
-        }
+        guard !statements.isEmpty else { throw StoreError.emptyQuery(path: path) }
         return try statements.map { statement in
             var rows: [[DatabaseValue]] = []
             let count = statement.columnCount

@@ -1,7 +1,7 @@
-import CSQLite
-
 /// The results schema as ordered migrations: migration i (from 0) takes a file from
 /// `PRAGMA user_version` i to i + 1. Files are never edited in place by hand; add a migration.
+/// A migration that adds or drops a column must change `RunColumn` or `TrialColumn` to match
+/// (`StoreColumnTests` compares them with the schema built here; see docs/DATABASE.md).
 enum ResultsSchema {
     static let migrations: [String] = [version1, version2]
 
@@ -24,12 +24,10 @@ enum ResultsSchema {
     /// For read-only use: the file must already be at `currentVersion`.
     static func requireCurrent(_ database: Database) throws {
         let found = try checkedVersion(database)
+        // Another program's file is named as such, not as an old results file.
+        if found == 0 { try requireEmpty(database) }
         guard found == currentVersion else {
-            throw DatabaseError(
-                resultCode: SQLITE_ERROR,
-                message: "results schema version \(found) is older than this needle-eval's version \(currentVersion)",
-                path: database.path,
-                fix: "upgrade the file by opening it read-write once, e.g. `needle-eval runs --db \(database.path)`")
+            throw StoreError.olderSchema(found: found, supported: currentVersion, path: database.path)
         }
     }
 
@@ -38,10 +36,7 @@ enum ResultsSchema {
     private static func requireEmpty(_ database: Database) throws {
         let statement = try database.prepare("SELECT count(*) FROM sqlite_master")
         guard try statement.step(), statement.int(at: 0) == 0 else {
-            throw DatabaseError(
-                resultCode: SQLITE_ERROR,
-                message: "this SQLite file has tables but is not a needle-eval results database",
-                path: database.path, fix: "pass a needle-eval results database (or a new file name) with --db")
+            throw StoreError.notResultsDatabase(path: database.path)
         }
     }
 
@@ -49,11 +44,7 @@ enum ResultsSchema {
     private static func checkedVersion(_ database: Database) throws -> Int {
         let found = try database.userVersion()
         guard found <= currentVersion else {
-            throw DatabaseError(
-                resultCode: SQLITE_ERROR,
-                message: "results schema version \(found) is newer than this needle-eval's version \(currentVersion)",
-                path: database.path,
-                fix: "use the newer needle-eval that wrote this file, or a different file with --db")
+            throw StoreError.newerSchema(found: found, supported: currentVersion, path: database.path)
         }
         return found
     }

@@ -1,14 +1,17 @@
-import CSQLite
 import Foundation
 
-/// The results database (DESIGN.md "Results database"): runs and their trials in one SQLite file.
+/// The results database (docs/DATABASE.md): runs and their trials in one SQLite file.
 ///
 /// Durability: WAL with `synchronous = NORMAL` — every `record` is its own committed transaction,
 /// so a process killed at any moment (SIGKILL included) leaves every recorded trial in the file,
 /// exactly once (UNIQUE on run, length, depth, trial). A power cut may lose the last few commits,
 /// which a resumed run simply redoes. Writers take the lock with BEGIN IMMEDIATE and wait up to
 /// 10 s for one another.
+///
+/// Errors: `StoreError` for the store's own refusals (unknown run, duplicate trial, a schema or a
+/// stored value it cannot read), `DatabaseError` for SQLite's failures.
 public final class ResultsStore {
+    /// The database file, as given.
     public let path: String
     /// The connection, for queries the API does not cover.
     public let database: Database
@@ -42,17 +45,8 @@ public final class ResultsStore {
     @discardableResult
     public func createRun(_ run: RunRecord) throws -> Int64 {
         try database.writeTransaction {
-            let statement = try database.prepare("""
-                INSERT INTO runs (model_path, model_sha256, task_name, task_json, task_hash, grid_json,
-                                  seed, tool_version, host, status, started_at, finished_at, options_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            try statement.bind([
-                run.modelPath, run.modelSHA256, run.taskName, run.taskJSON, run.taskHash, run.gridJSON,
-                Int64(bitPattern: run.seed), run.toolVersion, run.host, run.status.rawValue,
-                StoreTimestamp.format(run.startedAt), run.finishedAt.map(StoreTimestamp.format),
-                run.optionsJSON,
-            ])
+            let statement = try database.prepare(RunColumn.insertSQL)
+            try RunColumn.bindInsert(run, to: statement)
             try statement.run()
             return database.lastInsertRowID
         }
@@ -62,7 +56,7 @@ public final class ResultsStore {
     /// given, has that seed): the run `--resume` continues. Nil when there is none.
     public func findResumableRun(modelSHA256: String, taskHash: String, gridJSON: String,
                                  seed: UInt64? = nil) throws -> RunRecord? {
-        var sql = "SELECT \(RunRow.columns) FROM runs WHERE model_sha256 = :model AND task_hash = :task"
+        var sql = "SELECT \(RunColumn.selectList()) FROM runs WHERE model_sha256 = :model AND task_hash = :task"
             + " AND grid_json = :grid AND status != 'finished'"
         if seed != nil { sql += " AND seed = :seed" }
         let statement = try database.prepare(sql + " ORDER BY id DESC LIMIT 1")
@@ -70,14 +64,15 @@ public final class ResultsStore {
         try statement.bind(taskHash, named: "task")
         try statement.bind(gridJSON, named: "grid")
         if let seed { try statement.bind(Int64(bitPattern: seed), named: "seed") }
-        return try statement.step() ? RunRow.decode(statement) : nil
+        return try statement.step() ? RunColumn.decode(statement, path: path) : nil
     }
 
-    /// The run with this id, or nil.
+    /// The run with this id, or nil. A stored value that cannot be read back is
+    /// `StoreError.invalidValue` (as for every method that returns records).
     public func run(id: Int64) throws -> RunRecord? {
-        let statement = try database.prepare("SELECT \(RunRow.columns) FROM runs WHERE id = ?")
+        let statement = try database.prepare("SELECT \(RunColumn.selectList()) FROM runs WHERE id = ?")
         try statement.bind(id, at: 1)
-        return try statement.step() ? RunRow.decode(statement) : nil
+        return try statement.step() ? RunColumn.decode(statement, path: path) : nil
     }
 
     /// The id of the most recently created run, or nil when there is none.
@@ -88,31 +83,32 @@ public final class ResultsStore {
     }
 
     /// Sets a run's status; `finished_at` becomes now (or `finishedAt`) unless the status is
-    /// `running`, which clears it.
+    /// `running`, which clears it. An unknown run is `StoreError.runNotFound`.
     public func setStatus(runID: Int64, _ status: RunStatus, finishedAt: Date = Date()) throws {
         try database.writeTransaction {
             let statement = try database.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?")
             try statement.bind([status.rawValue,
                                 status == .running ? nil : StoreTimestamp.format(finishedAt), runID])
             try statement.run()
-            guard database.changes == 1 else { throw DatabaseError.missingRun(runID, path: path) }
+            guard database.changes == 1 else { throw StoreError.runNotFound(id: runID, path: path) }
         }
     }
 
     /// Every run with its progress, oldest first.
     public func runs() throws -> [RunSummary] {
         let statement = try database.prepare("""
-            SELECT \(RunRow.columns(prefix: "r.")),
+            SELECT \(RunColumn.selectList(prefix: "r.")),
                    (SELECT count(*) FROM trials t WHERE t.run_id = r.id),
                    (SELECT coalesce(sum(t.correct), 0) FROM trials t WHERE t.run_id = r.id)
             FROM runs r ORDER BY r.id
             """)
         var summaries: [RunSummary] = []
         while try statement.step() {
-            let run = RunRow.decode(statement)
+            let run = try RunColumn.decode(statement, path: path)
+            let counts = RunColumn.selectedCount  // the two counts follow the run's columns
             summaries.append(RunSummary(
-                run: run, cellsDone: statement.int(at: RunRow.count), cellsTotal: run.grid?.totalTrials,
-                correct: statement.int(at: RunRow.count + 1)))
+                run: run, cellsDone: statement.int(at: counts), cellsTotal: run.grid?.totalTrials,
+                correct: statement.int(at: counts + 1)))
         }
         return summaries
     }
@@ -120,26 +116,20 @@ public final class ResultsStore {
     // MARK: Trials
 
     /// Records one finished trial in its own transaction. A trial already recorded for the same
-    /// (run, length, depth, trial) is an error, never overwritten; so is an unknown run id.
+    /// (run, length, depth, trial) is `StoreError.duplicateTrial`, never overwritten; an unknown
+    /// run id is `StoreError.runNotFound`.
     public func record(_ trial: TrialRecord) throws {
         let statement = try insertTrial()
         defer { statement.reset() }
-        try statement.bind([
-            trial.runID, trial.length, trial.depth, trial.trial, trial.keysJSON, trial.expectedJSON,
-            trial.output, trial.correct, trial.score, trial.promptTokens, trial.needleTokenOffset,
-            trial.prefillMilliseconds, trial.decodeMilliseconds, trial.peakRSSBytes, trial.kvBytes,
-            StoreTimestamp.format(trial.startedAt), StoreTimestamp.format(trial.finishedAt),
-        ])
+        try TrialColumn.bindInsert(trial, to: statement)
         do {
             try database.writeTransaction { try statement.run() }
         } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
-            throw DatabaseError(
-                resultCode: error.resultCode,
-                message: "run \(trial.runID) already has a result for \(trial.key)",
-                sql: error.sql, path: path,
-                fix: "resume skips recorded trials (completedCells); do not record a trial twice")
+            // trials has one UNIQUE constraint: (run_id, length, depth, trial).
+            throw StoreError.duplicateTrial(runID: trial.runID, key: trial.key, path: path)
         } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintForeignKey {
-            throw DatabaseError.missingRun(trial.runID, path: path)
+            // and one foreign key: run_id.
+            throw StoreError.runNotFound(id: trial.runID, path: path)
         }
     }
 
@@ -155,14 +145,15 @@ public final class ResultsStore {
         return keys
     }
 
-    /// Every trial of a run, ordered by length, depth, trial.
+    /// Every trial of a run, ordered by length, depth, trial. A stored value that cannot be read
+    /// back is `StoreError.invalidValue`.
     public func trials(runID: Int64) throws -> [TrialRecord] {
         let statement = try database.prepare("""
-            SELECT \(TrialRow.columns) FROM trials WHERE run_id = ? ORDER BY length, depth, trial
+            SELECT \(TrialColumn.selectList()) FROM trials WHERE run_id = ? ORDER BY length, depth, trial
             """)
         try statement.bind(runID, at: 1)
         var trials: [TrialRecord] = []
-        while try statement.step() { trials.append(TrialRow.decode(statement)) }
+        while try statement.step() { trials.append(try TrialColumn.decode(statement, path: path)) }
         return trials
     }
 
@@ -183,7 +174,7 @@ public final class ResultsStore {
 
     private func insertTrial() throws -> Statement {
         if let insertTrialStatement { return insertTrialStatement }
-        let statement = try database.prepare("INSERT INTO trials (\(TrialRow.columns)) VALUES (\(TrialRow.placeholders))")
+        let statement = try database.prepare(TrialColumn.insertSQL)
         insertTrialStatement = statement
         return statement
     }

@@ -3,8 +3,10 @@ import Foundation
 /// Times in the database: ISO 8601 UTC text with milliseconds ("2026-11-28T03:00:00.123Z"), which
 /// sorts as it reads and is what the sqlite3 shell shows. Written by hand: it runs for every trial.
 public enum StoreTimestamp {
+    /// `date` to the nearest millisecond. Nearest, not down: a time `parse` returned is a double
+    /// a hair below or above its millisecond, and must format back to the same text.
     public static func format(_ date: Date) -> String {
-        let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var seconds = time_t(millisTotal >= 0 ? millisTotal / 1000 : (millisTotal - 999) / 1000)
         let millis = Int(millisTotal - Int64(seconds) * 1000)
         var parts = tm()
@@ -15,7 +17,9 @@ public enum StoreTimestamp {
     }
 
     /// Parses what `format` writes ("YYYY-MM-DDTHH:MM:SS.mmmZ", milliseconds optional); nil for
-    /// anything else. Reads fixed positions: `trials(runID:)` parses two per row.
+    /// anything else, including a date that does not exist (month 13, February 30): the store
+    /// reports nil as an invalid value rather than guessing. Reads fixed positions:
+    /// `trials(runID:)` parses two per row.
     public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count == 20 || b.count == 24, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
@@ -39,6 +43,16 @@ public enum StoreTimestamp {
         parts.tm_hour = Int32(hour)
         parts.tm_min = Int32(minute)
         parts.tm_sec = Int32(second)
-        return Date(timeIntervalSince1970: Double(timegm(&parts)) + Double(millis) / 1000)
+        var seconds = timegm(&parts)
+        // timegm normalizes out-of-range fields in place (month 13 is next January): a time
+        // that does not come back field for field was not a real one.
+        var check = tm()
+        gmtime_r(&seconds, &check)
+        guard check.tm_year == Int32(year - 1900), check.tm_mon == Int32(month - 1), check.tm_mday == Int32(day),
+              check.tm_hour == Int32(hour), check.tm_min == Int32(minute), check.tm_sec == Int32(second)
+        else { return nil }
+        // Whole milliseconds divided once: the double nearest the written time, the same one
+        // `Date(timeIntervalSince1970: 1_800_000_000.007)` holds.
+        return Date(timeIntervalSince1970: Double(Int64(seconds) * 1000 + Int64(millis)) / 1000)
     }
 }

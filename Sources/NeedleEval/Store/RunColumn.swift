@@ -1,0 +1,68 @@
+/// The columns of `runs`, in the table's order (see `TableColumn`): each column's name, what a
+/// `RunRecord` stores in it and how a row becomes a `RunRecord`.
+enum RunColumn: Int, TableColumn {
+    case id, modelPath, modelSHA256, taskName, taskJSON, taskHash, gridJSON, seed, toolVersion, host
+    case status, startedAt, finishedAt
+    /// Added by schema version 2.
+    case optionsJSON
+
+    static let table = "runs"
+
+    var name: String {
+        switch self {
+        case .id: return "id"
+        case .modelPath: return "model_path"
+        case .modelSHA256: return "model_sha256"
+        case .taskName: return "task_name"
+        case .taskJSON: return "task_json"
+        case .taskHash: return "task_hash"
+        case .gridJSON: return "grid_json"
+        case .seed: return "seed"
+        case .toolVersion: return "tool_version"
+        case .host: return "host"
+        case .status: return "status"
+        case .startedAt: return "started_at"
+        case .finishedAt: return "finished_at"
+        case .optionsJSON: return "options_json"
+        }
+    }
+
+    /// SQLite assigns the id (INTEGER PRIMARY KEY), so `createRun` ignores the record's.
+    var isWritten: Bool { self != .id }
+
+    func value(in run: RunRecord) -> DatabaseValue {
+        switch self {
+        case .id: return run.id.map { .integer($0) } ?? .null
+        case .modelPath: return .text(run.modelPath)
+        case .modelSHA256: return .text(run.modelSHA256)
+        case .taskName: return .text(run.taskName)
+        case .taskJSON: return .text(run.taskJSON)
+        case .taskHash: return .text(run.taskHash)
+        case .gridJSON: return .text(run.gridJSON)
+        // SQLite integers are signed: the seed is stored as its bit pattern.
+        case .seed: return .integer(Int64(bitPattern: run.seed))
+        case .toolVersion: return .text(run.toolVersion)
+        case .host: return .text(run.host)
+        case .status: return .text(run.status.rawValue)
+        case .startedAt: return .text(StoreTimestamp.format(run.startedAt))
+        case .finishedAt: return run.finishedAt.map { .text(StoreTimestamp.format($0)) } ?? .null
+        case .optionsJSON: return .text(run.optionsJSON)
+        }
+    }
+
+    static func decode(_ row: TableRow<RunColumn>) throws -> RunRecord {
+        RunRecord(
+            id: try row.int64(.id), modelPath: try row.text(.modelPath),
+            modelSHA256: try row.text(.modelSHA256), taskName: try row.text(.taskName),
+            taskJSON: try row.text(.taskJSON), taskHash: try row.text(.taskHash),
+            gridJSON: try row.text(.gridJSON), seed: UInt64(bitPattern: try row.int64(.seed)),
+            toolVersion: try row.text(.toolVersion), host: try row.text(.host),
+            // The CHECK constraint keeps status to the four, but it can be switched off
+            // (PRAGMA ignore_check_constraints): an unknown one is an error, not a guess.
+            status: try row.parsed(.status, expected: "expected one of "
+                                    + RunStatus.allCases.map(\.rawValue).joined(separator: ", "),
+                                   RunStatus.init(rawValue:)),
+            startedAt: try row.timestamp(.startedAt), finishedAt: try row.optionalTimestamp(.finishedAt),
+            optionsJSON: try row.text(.optionsJSON))
+    }
+}
