@@ -51,8 +51,10 @@ let package = Package(
         .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval", "NeedleSupport", "Tokenizers"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
         .testTarget(name: "PipelineTests", dependencies: ["YOCOBackend", "NeedleEval", "YOCORuntime", "Tokenizers"]),
+        // Test helper: glibc's count of bytes in use, for holding the memory estimate to the truth.
+        .target(name: "CAllocatorProbe", path: "Tests/CAllocatorProbe"),
         .testTarget(
-            name: "YOCORuntimeTests", dependencies: ["YOCORuntime", "NeedleSupport", "Tokenizers"],
+            name: "YOCORuntimeTests", dependencies: ["YOCORuntime", "NeedleSupport", "Tokenizers", "CAllocatorProbe"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["needle-eval"]),
     ],

@@ -30,11 +30,11 @@ public struct ByteTokenizer: Tokenizer, Equatable {
     public static func load(from url: URL, vocabSize: Int) throws -> ByteTokenizer {
         let path = url.path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TokenizerError(path: path, field: "(file)", problem: "is missing or unreadable",
+            throw TokenizerError(path: path, field: "(file)", problem: "file not found or unreadable",
                                  fix: "add tokenizer.json: {\"type\":\"bytes\",\"bos_id\":256,\"eos_id\":257,\"pad_id\":258}")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data), let dict = object as? [String: Any] else {
-            throw TokenizerError(path: path, field: "(file)", problem: "is not a JSON object", fix: "write tokenizer.json as a JSON object")
+            throw TokenizerError(path: path, field: "(file)", problem: "the file is not a JSON object", fix: "write tokenizer.json as a JSON object")
         }
         if let unknown = dict.keys.filter({ !fields.contains($0) }).sorted().first {
             throw TokenizerError(path: path, field: unknown, problem: "is not a known field", fix: "remove it; known: type, bos_id, eos_id, pad_id")

@@ -10,5 +10,7 @@ public struct TokenizerError: Error, CustomStringConvertible, Equatable, Sendabl
         self.path = path; self.field = field; self.problem = problem; self.fix = fix
     }
 
-    public var description: String { "\(path): field '\(field)' \(problem). Fix: \(fix)" }
+    public var description: String {
+        field == "(file)" ? "\(path): \(problem). Fix: \(fix)" : "\(path): field '\(field)' \(problem). Fix: \(fix)"
+    }
 }

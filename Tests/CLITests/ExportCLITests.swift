@@ -82,7 +82,7 @@ final class ExportCLITests: XCTestCase {
         let store = try ResultsStore(path: path)
         _ = try store.createRun(RunRecord(
             modelPath: "models/other", modelSHA256: "s2", taskName: "niah_multikey", taskJSON: "{}", taskHash: "h2",
-            gridJSON: RunGrid(lengths: [1_048_576], depths: [50], trials: 5).json, seed: 2, toolVersion: "0.1.0",
+            gridJSON: TrialPlan(lengths: [1_048_576], depths: [50], trials: 5).json, seed: 2, toolVersion: "0.1.0",
             host: "test", startedAt: Date(timeIntervalSince1970: 1_800_000_060)))
         let r = try runCLI(["runs"], cwd: folder)
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -9,7 +9,7 @@ func makeResultsFile(_ test: XCTestCase, name: String = "needle-eval.sqlite") th
     test.addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent(name).path
     let store = try ResultsStore(path: path)
-    let grid = RunGrid(lengths: [1024, 2048], depths: [0, 100], trials: 2)
+    let grid = TrialPlan(lengths: [1024, 2048], depths: [0, 100], trials: 2)
     let id = try store.createRun(RunRecord(
         modelPath: "models/yoco-niah-tiny", modelSHA256: "sha", taskName: "niah_single", taskJSON: "{}",
         taskHash: "h", gridJSON: grid.json, seed: 1, toolVersion: "0.1.0", host: "test",

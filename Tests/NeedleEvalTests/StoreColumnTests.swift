@@ -31,7 +31,7 @@ final class StoreColumnTests: XCTestCase {
     private func unusualRun() -> RunRecord {
         RunRecord(modelPath: "models/ünïcode 'quoted' \"x\"", modelSHA256: "f00dfeed", taskName: "niah_multikey",
                   taskJSON: "{\"name\":\"niah_multikey\",\"keys\":4}", taskHash: "hash-9",
-                  gridJSON: RunGrid(lengths: [1_048_576], depths: [37], trials: 3).json,
+                  gridJSON: TrialPlan(lengths: [1_048_576], depths: [37], trials: 3).json,
                   seed: UInt64.max - 12_345, toolVersion: "9.8.7", host: "host-Ω", status: .interrupted,
                   startedAt: Date(timeIntervalSince1970: 1_800_000_000.007),
                   finishedAt: Date(timeIntervalSince1970: 1_800_003_600.999), optionsJSON: "{\"threads\":3}")

@@ -59,7 +59,7 @@ final class StoreResultsTests: XCTestCase {
         XCTAssertEqual(try store.findResumableRun(modelSHA256: "abc123", taskHash: "task-hash-1", gridJSON: grid)?.id, first)
         XCTAssertNil(try store.findResumableRun(modelSHA256: "abc123", taskHash: "task-hash-1", gridJSON: grid, seed: 7))
         XCTAssertNil(try store.findResumableRun(modelSHA256: "abc123", taskHash: "task-hash-1",
-                                                gridJSON: RunGrid(lengths: [1024], depths: [0], trials: 1).json))
+                                                gridJSON: TrialPlan(lengths: [1024], depths: [0], trials: 1).json))
     }
 
     func testStatusSetsAndClearsTheFinishTime() throws {
@@ -85,7 +85,7 @@ final class StoreResultsTests: XCTestCase {
         try store.record(sampleTrial(runID: id, TrialKey(length: 1024, depth: 0, trial: 0), correct: true))
         try store.record(sampleTrial(runID: id, TrialKey(length: 1024, depth: 0, trial: 1), correct: false))
         try store.record(sampleTrial(runID: id, TrialKey(length: 4096, depth: 100, trial: 0), correct: true))
-        _ = try store.createRun(sampleRun(grid: RunGrid(lengths: [1024], depths: [50], trials: 1)))
+        _ = try store.createRun(sampleRun(grid: TrialPlan(lengths: [1024], depths: [50], trials: 1)))
 
         let summaries = try store.runs()
         XCTAssertEqual(summaries.map(\.cellsDone), [3, 0])

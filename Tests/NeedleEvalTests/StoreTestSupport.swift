@@ -12,7 +12,7 @@ func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
 }
 
 /// A run as the `run` command would record it, on a 3 × 3 × 2 grid unless told otherwise.
-func sampleRun(grid: RunGrid = RunGrid(lengths: [1024, 2048, 4096], depths: [0, 50, 100], trials: 2),
+func sampleRun(grid: TrialPlan = TrialPlan(lengths: [1024, 2048, 4096], depths: [0, 50, 100], trials: 2),
                model: String = "models/yoco-niah-tiny", sha: String = "abc123", seed: UInt64 = 42) -> RunRecord {
     RunRecord(modelPath: model, modelSHA256: sha, taskName: "niah_single", taskJSON: "{\"name\":\"niah_single\"}",
               taskHash: "task-hash-1", gridJSON: grid.json, seed: seed, toolVersion: "0.1.0",

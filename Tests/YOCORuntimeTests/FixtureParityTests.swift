@@ -8,12 +8,13 @@ final class FixtureParityTests: XCTestCase {
     static let cases = ["yoco_swa", "yoco_swa_nope", "yoco_gret", "transformer", "yoco_swa_f16", "yoco_swa_bf16"]
 
     func fixture(_ name: String) throws -> (model: Model, tokens: [Int32], logits: [[Float]], info: [String: Any]) {
-        guard let root = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else {
-            throw XCTSkip("Fixtures folder missing from the test bundle")
-        }
+        // Missing fixtures fail: they are committed, and a parity test that skips proves nothing.
+        let root = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil),
+                                 "Fixtures folder missing from the test bundle")
         let dir = root.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("expected.safetensors").path) else {
-            throw XCTSkip("fixture \(name) absent: run training/export_fixtures.py")
+            struct MissingFixture: Error, CustomStringConvertible { let description: String }
+            throw MissingFixture(description: "fixture \(name) absent: regenerate it with training/export_fixtures.py and commit it")
         }
         let model = try Model(directory: dir)
         let expected = try SafeTensorsFile(url: dir.appendingPathComponent("expected.safetensors"))

@@ -1,3 +1,5 @@
+import NeedleSupport
+import Tokenizers
 import XCTest
 @testable import YOCORuntime
 

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 import XCTest
 @testable import YOCORuntime
 
@@ -34,7 +35,7 @@ final class LoadFaultTests: XCTestCase {
         do {
             _ = try Model(directory: dir)
             XCTFail("loaded a bad model", file: file, line: line)
-        } catch let error as RuntimeError {
+        } catch let error as any Error & CustomStringConvertible where error is RuntimeError || error is TokenizerError {
             let message = error.description
             for f in fragments { XCTAssert(message.contains(f), "'\(message)' lacks '\(f)'", file: file, line: line) }
             XCTAssert(message.contains("Fix:"), "no fix in '\(message)'", file: file, line: line)

@@ -107,7 +107,7 @@ struct NaiveReference {
         switch c.architecture {
         case .yoco:
             for i in 0..<c.nSelfLayers {
-                let p = TensorNames.selfLayer(i)
+                let p = TensorNames.selfLayer(i).prefix
                 let xn = rmsnorm(x, vec(p + "mixer_layer_norm.weight"))
                 let mixed: Mat
                 if c.usesGatedRetention {
@@ -127,7 +127,7 @@ struct NaiveReference {
             let V = linear(xkv, TensorNames.vProj)
             if c.crossAttentionRope { K = rope(K, heads: c.nAttnKVHeads, hd: c.headDim) }
             for i in 0..<c.nCrossLayers {
-                let p = TensorNames.crossLayer(i)
+                let p = TensorNames.crossLayer(i).prefix
                 var q = linear(rmsnorm(x, vec(p + "mixer_layer_norm.weight")), p + "mixer.q_proj.weight")
                 if c.crossAttentionRope { q = rope(q, heads: c.nAttnHeads, hd: c.headDim) }
                 let a = attention(q, K, V, heads: c.nAttnHeads, kvHeads: c.nAttnKVHeads, hd: c.headDim, window: nil)
@@ -136,7 +136,7 @@ struct NaiveReference {
             }
         case .transformer:
             for i in 0..<c.nLayers {
-                let p = TensorNames.transformerLayer(i)
+                let p = TensorNames.transformerLayer(i).prefix
                 let xn = rmsnorm(x, vec(p + "mixer_layer_norm.weight"))
                 let q = rope(linear(xn, p + "mixer.q_proj.weight"), heads: c.nAttnHeads, hd: c.headDim)
                 let k = rope(linear(xn, p + "mixer.k_proj.weight"), heads: c.nAttnKVHeads, hd: c.headDim)

@@ -1,4 +1,6 @@
 import Foundation
+import NeedleSupport
+import Tokenizers
 import XCTest
 @testable import YOCORuntime
 
@@ -20,7 +22,7 @@ enum TestModels {
     static let kinds = ["yoco_swa", "yoco_swa_nope", "yoco_gret", "transformer"]
 
     static func tokens(_ count: Int, seed: UInt64 = 7) -> [Int32] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         return [256] + (1..<count).map { _ in Int32(rng.next() % 256) }
     }
 

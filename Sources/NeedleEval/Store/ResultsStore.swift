@@ -107,7 +107,7 @@ public final class ResultsStore {
             let run = try RunColumn.decode(statement, path: path)
             let counts = RunColumn.selectedCount  // the two counts follow the run's columns
             summaries.append(RunSummary(
-                run: run, cellsDone: statement.int(at: counts), cellsTotal: run.grid?.totalTrials,
+                run: run, cellsDone: statement.int(at: counts), cellsTotal: run.grid?.count,
                 correct: statement.int(at: counts + 1)))
         }
         return summaries

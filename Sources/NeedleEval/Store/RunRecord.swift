@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where a run stands. A run that stopped without finishing (killed, Ctrl-C) stays `running` in
-/// the file until someone resumes it or marks it; `interrupted` is set when the stop was seen.
+/// Where a run stands. Ctrl-C marks it `interrupted`; a run whose process was killed (or crashed)
+/// stays `running` in the file until someone resumes it; an error marks it `failed`.
 public enum RunStatus: String, Sendable, CaseIterable {
     case running, finished, interrupted, failed
 }
@@ -16,7 +16,7 @@ public struct RunRecord: Sendable, Equatable {
     /// The task spec as run (JSON), and its hash, so a resumed run is the same task.
     public var taskJSON: String
     public var taskHash: String
-    /// The grid as JSON; `RunGrid.json` writes the canonical form that resuming compares.
+    /// The grid as JSON; `TrialPlan.json` writes the canonical form that resuming compares.
     public var gridJSON: String
     public var seed: UInt64
     public var toolVersion: String
@@ -47,37 +47,6 @@ public struct RunRecord: Sendable, Equatable {
         self.optionsJSON = optionsJSON
     }
 
-    /// The grid, when `gridJSON` is in `RunGrid`'s form.
-    public var grid: RunGrid? { RunGrid(json: gridJSON) }
-}
-
-/// The lengths × depths × trials of a run, as stored in `runs.grid_json`.
-public struct RunGrid: Codable, Sendable, Equatable {
-    /// Context lengths in tokens.
-    public var lengths: [Int]
-    /// Depths in percent.
-    public var depths: [Int]
-    /// Trials per (length, depth) cell.
-    public var trials: Int
-
-    public init(lengths: [Int], depths: [Int], trials: Int) {
-        self.lengths = lengths
-        self.depths = depths
-        self.trials = trials
-    }
-
-    public init?(json: String) {
-        guard let value = try? JSONDecoder().decode(RunGrid.self, from: Data(json.utf8)) else { return nil }
-        self = value
-    }
-
-    /// Canonical JSON (sorted keys, no spaces): equal grids give equal strings.
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
-
-    /// Trials the grid plans in all.
-    public var totalTrials: Int { lengths.count * depths.count * trials }
+    /// The grid, when `gridJSON` is in `TrialPlan`'s form.
+    public var grid: TrialPlan? { TrialPlan(json: gridJSON) }
 }

@@ -4,7 +4,7 @@ public struct RunSummary: Sendable, Equatable {
     public var run: RunRecord
     /// Trials recorded so far.
     public var cellsDone: Int
-    /// Trials the grid plans; nil when the grid JSON is not in `RunGrid`'s form.
+    /// Trials the grid plans; nil when the grid JSON is not in `TrialPlan`'s form.
     public var cellsTotal: Int?
     /// Trials answered correctly.
     public var correct: Int
