@@ -1,7 +1,7 @@
 import XCTest
 import NeedleEval
 
-/// The heatmap CSV layouts of DESIGN.md, checked against golden text.
+/// The heatmap CSV layouts of docs/HEATMAP_FORMATS.md, checked against golden text.
 final class ExportCSVTests: XCTestCase {
     /// Two lengths × three depths; (2048, 50) never ran; 4096 is planned but has no trials yet.
     private let grid = HeatmapGrid(

@@ -5,7 +5,7 @@ import FoundationXML
 import XCTest
 import NeedleEval
 
-/// The SVG heatmap is well-formed XML with one cell per (length, depth) and the labels DESIGN.md asks for.
+/// The SVG heatmap is well-formed XML with one cell per (length, depth) and the labels docs/HEATMAP_FORMATS.md describes.
 final class ExportSVGTests: XCTestCase {
     /// Collects element names, attributes and text while parsing.
     private final class Collector: NSObject, XMLParserDelegate {

@@ -1,7 +1,7 @@
 import Foundation
 @testable import YOCORuntime
 
-/// A deliberately naive float64 forward pass written straight from YOCO_REFERENCE.md (full
+/// A deliberately naive float64 forward pass written straight from docs/ARCHITECTURE.md (full
 /// sequence, no caches, no chunking, recurrent gRet) to check the runtime against before and
 /// beside the PyTorch fixtures.
 struct NaiveReference {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The heatmap CSV layouts of DESIGN.md ("Heatmap CSV").
+/// The heatmap CSV layouts (docs/HEATMAP_FORMATS.md).
 public enum HeatmapCSV {
     /// Wide: `depth_percent,<L1>,<L2>,...` (lengths in tokens, ascending), one row per depth
     /// ascending, accuracy with 3 decimals, empty where no trial ran.

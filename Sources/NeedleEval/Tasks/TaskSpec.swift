@@ -23,7 +23,7 @@ public enum HaystackSpec: Equatable, Sendable {
     case files(folder: URL, glob: String)
 }
 
-/// A task spec (tasks/NAME.json, DESIGN.md), validated on load.
+/// A task spec (tasks/NAME.json; fields in docs/TASK_SPEC.md), validated on load.
 public struct TaskSpec: Equatable, Sendable {
     public var name: String
     public var description: String
