@@ -187,6 +187,8 @@ def check_lossy(binary, tmp):
                 bad += row_problems(row, spec)
             except T.LossyPrompt:
                 lossy += 1
+            except (T.DriftError, ValueError) as e:
+                bad.append(f"{type(e).__name__}: {e}")
     report(f"non-ASCII haystack: {lossy} of 120 prompts refused as lossy, the rest exact", bad if lossy else
            ["no lossy prompt: generate writes exact text now; drop LossyPrompt"] + bad)
 
@@ -195,8 +197,11 @@ def check_source():
     """toolkit_source: sequences never repeat, train.get_batch pads them, loss_fn skips the padding."""
     src = S.ToolkitSource({"multi_needle": 0.5, "niah_multiquery": 0.3, "niah_multivalue": 0.2})
     rng = random.Random(5)
-    seqs = [tuple(src.sample(rng, 512)[0]) for _ in range(48)]
-    toks, ans, _ = train.get_batch(src, rng, 512, 8, torch.device("cpu"))
+    try:   # training stops on DriftError; here it is a failed check
+        seqs = [tuple(src.sample(rng, 512)[0]) for _ in range(48)]
+        toks, ans, _ = train.get_batch(src, rng, 512, 8, torch.device("cpu"))
+    except (T.DriftError, ValueError) as e:
+        return report("toolkit_source: sequences for train.py", [f"{type(e).__name__}: {e}"])
     pad = toks == D.PAD
     tail_only = all(bool(row[row.nonzero()[0]:].all()) if row.any() else True for row in pad)
     p = [] if len(set(seqs)) == len(seqs) else ["repeated sequences"]

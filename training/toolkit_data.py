@@ -119,7 +119,7 @@ def row_example(row, spec):
     for n in row["needles"]:
         needle = fill(spec["needle"], n["key"], n["value"]).encode()
         at = n["token_offset"]
-        if bytes(tokens[at:at + len(needle)]) != needle:
+        if tokens[at:at + len(needle)] != list(needle):
             raise DriftError(f"needle {needle!r} is not at token offset {at}")
         spans.append((at - 1, at - 1 + len(needle)))   # haystack offsets, which start after BOS
     answers = [answer_tokens(e, stop) for e in row["expected_per_question"]]
