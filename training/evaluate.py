@@ -41,7 +41,8 @@ def make_case(spec, text, vocab, rng, length, n_keys, n_queries, vpk, depth=None
 
 
 class TrainEval:
-    """Fixed held-out sequences (stdlib docstrings and noise haystacks), built once per run."""
+    """Fixed held-out sequences (stdlib docstrings and noise haystacks), built once per run: CASES made by
+    data.py, or the same cells made by needle-eval (train.py --toolkit-mix)."""
 
     CASES = [  # (label, spec, length, needles, queries, values per key, count)
         ("single_1K", "niah_single", 1024, 1, 1, 1, 5),
@@ -55,7 +56,12 @@ class TrainEval:
         ("mvalue4_4K", "niah_multivalue", 4096, 1, 1, 4, 3),
     ]
 
-    def __init__(self, vocab, specs, seed, heldout_dir=os.path.join(D.CORPUS, "heldout")):
+    def __init__(self, vocab, specs, seed, heldout_dir=os.path.join(D.CORPUS, "heldout"), cases=None):
+        """cases: [(label, example, max_new_tokens)] built elsewhere (toolkit_source.eval_examples: the
+        same cells with needle-eval's prompts) instead of data.py's."""
+        if cases is not None:
+            self.cases = cases
+            return
         rng = random.Random(seed)
         held = D.Text("heldout", D.heldout_text(heldout_dir))
         noise = D.noise_text()

@@ -1,4 +1,9 @@
-"""Train the shipped byte-level YOCO needle retriever (recipe: YOCO_REFERENCE.md, "Measured").
+"""Train the shipped byte-level YOCO needle retriever (architecture: docs/ARCHITECTURE.md; the shipped
+recipe: training/reproduce_shipped.sh, data from data.py).
+New training takes its prompts from needle-eval itself (toolkit_source.py), so that they cannot drift
+from what the toolkit evaluates:
+  python3 training/train.py --name next --init-from models/yoco-niah-tiny \
+      --toolkit-mix multi_needle:0.6,niah_multiquery:0.25,niah_single:0.15 --toolkit-haystack DIR ...
 Example: python3 training/train.py --name tiny --hours 1.5
 Resumable: python3 training/train.py --name tiny --resume"""
 import argparse
@@ -17,6 +22,7 @@ from yoco import Config, build, init_weights   # noqa: E402
 import data as D                                 # noqa: E402
 import evaluate as E                             # noqa: E402
 import keymining                                  # noqa: E402
+import toolkit_source                            # noqa: E402
 
 RUNS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runs")
 
@@ -74,6 +80,17 @@ def parse_args():
     p.add_argument("--mine-keys", action="store_true",
                    help="at the start and every evaluation, measure each city key's answer loss and draw "
                         "the keys the model fails on more often (keymining.py)")
+    p.add_argument("--toolkit-mix", default=None,
+                   help="take the training prompts from `needle-eval generate` (toolkit_source.py) instead of "
+                        "data.py: tasks and weights, a task being a name in tasks/ or a spec file, e.g. "
+                        "multi_needle:0.6,niah_multiquery:0.25,niah_single:0.15")
+    p.add_argument("--toolkit-haystack", default=None,
+                   help="with --toolkit-mix: a folder of training text (its *.txt) or a glob ('DIR/*.md') that "
+                        "replaces the built-in prose as a files haystack in --toolkit-haystack-share of the "
+                        "calls, each starting at a random paragraph")
+    p.add_argument("--toolkit-haystack-share", type=float, default=0.5)
+    p.add_argument("--needle-eval", default=None,
+                   help="the needle-eval binary (default $NEEDLE_EVAL, else .build/release/needle-eval)")
     p.add_argument("--config", default=None, help="JSON with model config overrides")
     p.add_argument("--init-from", default=None,
                    help="start a new run from these weights (a run's ckpt.pt / model_stepN.pt, or a model "
@@ -81,6 +98,15 @@ def parse_args():
     args = p.parse_args()
     if args.max_queries < 1:
         p.error(f"--max-queries {args.max_queries}: must be at least 1 (a sequence asks 1..min(n, Q) needles)")
+    if args.toolkit_mix:   # options of data.py's generator have no meaning for the toolkit's prompts
+        clash = [f for f, v in (("--only-task", args.only_task), ("--mix", args.mix), ("--manuals", args.manuals),
+                                ("--needle-bias", args.needle_bias), ("--confusable-keys", args.confusable_keys),
+                                ("--number-dense", args.number_dense), ("--paragraphs", args.paragraphs),
+                                ("--mine-keys", args.mine_keys)) if v]
+        if clash:
+            p.error(f"--toolkit-mix takes its prompts from needle-eval; {', '.join(clash)} only work with data.py")
+    elif args.toolkit_haystack:
+        p.error("--toolkit-haystack needs --toolkit-mix")
     return args
 
 
@@ -95,12 +121,17 @@ def model_config(args):
 
 
 def get_batch(mix, rng, length, batch, device, dilute=1.0):
-    """-> toks, ans (B, T), key_bias (B, T) or None.
+    """-> toks, ans (B, T), key_bias (B, T) or None. Sequences of different lengths (--toolkit-mix: a
+    prompt of `length` tokens, then its answers) are padded at the end with PAD, which loss_fn skips.
     Why key_bias: the global attention has no positions (NoPE), so a haystack r times longer made of
     the same kind of filler is, for every query, the same as adding ln r to each filler key's logit.
     With dilute > 1 each sequence draws r log-uniform in [1, dilute]: a 1K-token sequence then trains
     the needle-vs-filler margin that a 1M-token prompt needs, at 1K-token cost. The runtime has no bias."""
     toks, ans, filler = zip(*(mix.sample(rng, length) for _ in range(batch)))
+    width = max(len(t) for t in toks)
+    if any(len(t) != width for t in toks):
+        toks, ans, filler = ([list(r) + [v] * (width - len(r)) for r in rows]
+                             for rows, v in ((toks, D.PAD), (ans, 0), (filler, 0)))
     bias = None
     if dilute > 1.0:
         log_r = torch.tensor([rng.uniform(0.0, math.log(dilute)) for _ in range(batch)])
@@ -109,13 +140,13 @@ def get_batch(mix, rng, length, batch, device, dilute=1.0):
 
 
 def loss_fn(model, toks, ans, lm_weight, bf16=False, key_bias=None):
-    """Answer-token CE + lm_weight * CE on every next token. toks, ans (B, T)."""
+    """Answer-token CE + lm_weight * CE on every next token but PAD (batch padding). toks, ans (B, T)."""
     with torch.autocast(toks.device.type, dtype=torch.bfloat16, enabled=bf16):
         logits = model(toks[:, :-1], None if key_bias is None else key_bias[:, :-1])   # (B, T-1, V)
     ce = F.cross_entropy(logits.flatten(0, 1).float(), toks[:, 1:].flatten(), reduction="none")
     mask = ans[:, 1:].flatten()
     ans_loss = ce[mask].mean()
-    lm_loss = ce.mean()
+    lm_loss = ce[toks[:, 1:].flatten() != D.PAD].mean()
     return ans_loss + lm_weight * lm_loss, ans_loss.detach(), lm_loss.detach()
 
 
@@ -211,16 +242,24 @@ def main():
 
     ck = torch.load(ckpt_path, map_location=device, weights_only=False) if args.resume else None
     if ck:   # the run's own hyper-parameters win over command-line defaults
-        keep = {"name", "resume", "extend_hours", "device", "threads", "ckpt_minutes", "eval_minutes", "stop_at"}
+        keep = {"name", "resume", "extend_hours", "device", "threads", "ckpt_minutes", "eval_minutes", "stop_at",
+                "needle_eval"}
         for k, v in ck["args"].items():
             if k not in keep:
                 setattr(args, k, v)
     # built after the override above, so a resumed run keeps sampling its own task mix
     weights = {k: float(v) for k, v in (x.split(":") for x in args.mix.split(","))} if getattr(args, "mix", None) else None
-    mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
-                    manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,
-                    max_queries=args.max_queries, number_dense=args.number_dense,
-                    paragraph_share=args.paragraphs)
+    toolkit = getattr(args, "toolkit_mix", None)
+    if toolkit:
+        tasks = {k: float(v) for k, v in (x.rsplit(":", 1) for x in toolkit.split(","))}
+        hay = args.toolkit_haystack and toolkit_source.FileHaystack.from_pattern(args.toolkit_haystack)
+        mix = toolkit_source.ToolkitSource(tasks, binary=args.needle_eval, haystack=hay or None,
+                                           haystack_share=args.toolkit_haystack_share, max_queries=args.max_queries)
+    else:
+        mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
+                        manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,
+                        max_queries=args.max_queries, number_dense=args.number_dense,
+                        paragraph_share=args.paragraphs)
     init = None if ck or not args.init_from else load_init(args.init_from, device)
     cfg = Config.from_dict(ck["config"]) if ck else (init[1] if init else model_config(args))
     if args.dilute > 1.0 and cfg.cross_attention_rope:   # with RoPE, where a key sits changes its logit
@@ -255,7 +294,11 @@ def main():
     n_params = sum(p.numel() for p in model.parameters())
     log(f"device {device}, threads {args.threads}, params {n_params}, plan {plan}, total steps {total}")
     log("args " + json.dumps(vars(args)))
-    evaluator = E.TrainEval(mix.vocab, mix.specs, seed=4321)
+    if toolkit:   # the same cells, prompts from needle-eval
+        evaluator = E.TrainEval(None, None, seed=4321, cases=toolkit_source.eval_examples(
+            E.TrainEval.CASES, 4321, os.path.join(D.CORPUS, "heldout"), args.needle_eval))
+    else:
+        evaluator = E.TrainEval(mix.vocab, mix.specs, seed=4321)
 
     def mine_keys():
         losses = keymining.key_losses(model, mix, device)

@@ -48,7 +48,7 @@ class Session:
 
     def generate(self, max_new_tokens, stop=None, eos_id=257):
         """Greedy decode; stops after the stop bytes, at EOS or after max_new_tokens. Returns byte ids
-        (EOS excluded); the generated tokens stay in the context."""
+        (EOS excluded); the generated tokens, the stop bytes included, stay in the context."""
         out = []
         logits = self.logits()
         for _ in range(max_new_tokens):
@@ -57,6 +57,7 @@ class Session:
                 break
             out.append(t)
             if stop and bytes(b for b in out if b < 256).endswith(stop):
-                break
+                self.prefill([t])   # the stop stays in the context, as the Swift runtime runs its pending
+                break               # token before the next question (no logits needed now)
             logits = self.extend([t])
         return out

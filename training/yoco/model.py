@@ -1,6 +1,6 @@
 """PyTorch reference of YOCO (SWA or gated-retention self-decoder + cross-decoder over one global KV)
 and of a standard decoder-only Transformer. Module attribute names reproduce the authors' tensor names
-(YOCO_REFERENCE.md), so state_dict() is what model.safetensors stores."""
+(docs/ARCHITECTURE.md), so state_dict() is what model.safetensors stores."""
 import math
 import torch
 import torch.nn as nn
