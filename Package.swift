@@ -32,8 +32,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]),
         // Seeded randomness, lengths and byte sizes: what both the engine and the evaluator need.
         .target(name: "NeedleSupport"),
-        // Text <-> a model's token ids; depends on nothing else of the project.
-        .target(name: "Tokenizers"),
+        // Text <-> a model's token ids (bytes, tokenizer.json BPE, tiktoken).
+        .target(name: "Tokenizers", dependencies: ["NeedleSupport"]),
         // The engine: knows nothing of needles; the only importer of COpenBLAS.
         .target(name: "YOCORuntime", dependencies: ["COpenBLAS", "NeedleSupport", "Tokenizers"],
                 swiftSettings: yocoRuntimeSettings),
@@ -49,7 +49,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval", "NeedleSupport", "Tokenizers"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineTests", dependencies: ["YOCOBackend", "NeedleEval", "YOCORuntime", "Tokenizers"]),
         // Test helper: glibc's count of bytes in use, for holding the memory estimate to the truth.
         .target(name: "CAllocatorProbe", path: "Tests/CAllocatorProbe"),

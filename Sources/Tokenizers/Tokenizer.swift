@@ -12,4 +12,11 @@ public protocol Tokenizer: Sendable {
     func encode(_ text: String) -> [Int32]
     /// Text of `tokens` (the inverse of `encode` on whole strings); special ids decode to nothing.
     func decode(_ tokens: [Int32]) -> String
+    /// Text of `tokens`, special tokens written out when `skipSpecialTokens` is false (so that
+    /// decode(encode(x)) == x holds for text that contains them).
+    func decode(_ tokens: [Int32], skipSpecialTokens: Bool) -> String
+}
+
+extension Tokenizer {
+    public func decode(_ tokens: [Int32], skipSpecialTokens: Bool) -> String { decode(tokens) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeedleSupport
+import Tokenizers
 import YOCORuntime
 
 /// `needle-eval bench`: prefill and decode speed, peak RSS and KV bytes of the runtime at each
@@ -44,7 +45,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("verify-up-to"), help: "With --grid-depths: also prefill cells up to this length fresh and compare logits.")
     var verifyUpTo = "64K"
 
+    @Option(help: "Instead of the runtime: encoding speed of this tokenizer (tokenizer.json, .tiktoken or a model directory) on --text.")
+    var tokenizer: String?
+    @Option(help: "With --tokenizer: the text file to encode.")
+    var text: String?
+
     func validate() throws {
+        if (tokenizer == nil) != (text == nil) { throw ValidationError("--tokenizer and --text go together. Fix: give both") }
         if let arch, ModelConfig.Architecture(rawValue: arch) == nil {
             throw ValidationError("--arch '\(arch)' is unknown. Fix: use yoco or transformer")
         }
@@ -91,6 +98,11 @@ struct BenchCommand: ParsableCommand {
         // Benchmarks should measure the fast kernels; a no-op if main already did this, if the
         // user set OPENBLAS_CORETYPE, or if the CPU lacks AVX-512.
         BLASLauncher.reexecWithFastKernelsIfNeeded()
+        if let tokenizer, let text {
+            guard let data = FileManager.default.contents(atPath: text) else { throw ValidationError("--text \(text): cannot read the file") }
+            try BenchPrinter.tokenizer(path: tokenizer, text: String(decoding: data, as: UTF8.self), json: json)
+            return
+        }
         let m: Model
         if let model {
             m = try Model(directory: URL(fileURLWithPath: model))

@@ -1,5 +1,6 @@
 import Foundation
 import NeedleSupport
+import Tokenizers
 import YOCORuntime
 
 /// The tables and JSON that `bench` prints; the measuring is done by the runtime's benchmarks.
@@ -76,6 +77,13 @@ enum BenchPrinter {
         }
         print(String(format: "total    %7.3f   %7.3f   speed-up %.2fx   snapshots %@", report.freshSeconds, report.reuseSeconds,
                      report.freshSeconds / report.reuseSeconds, ByteSize.label(report.snapshotBytes)))
+    }
+
+    static func tokenizer(path: String, text: String, json: Bool) throws {
+        let r = try TokenizerBenchmark.run(path: path, text: text)
+        if json { try printJSON(r); return }
+        print(String(format: "%@: %d bytes → %d tokens; load %.2f s; encode %.3f s = %.1f MB/s (cold cache), %.1f MB/s (warm)",
+                     r.tokenizer, r.bytes, r.tokens, r.loadSeconds, r.coldSeconds, r.mbPerS, r.warmMbPerS))
     }
 
     private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }

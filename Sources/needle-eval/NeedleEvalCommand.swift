@@ -17,6 +17,7 @@ struct NeedleEvalCommand: ParsableCommand {
             RunsCommand.self,
             ExportCommand.self,
             BenchCommand.self,
+            TokenizeCommand.self,
         ])
 
     /// Usage errors (a bad flag value, a task file that does not parse) exit with 2, like most

@@ -1,0 +1,99 @@
+import Foundation
+
+/// tokenizer.json `model` of type BPE: vocabulary, merges and the options that change tokens.
+struct BPEModel: Sendable {
+    let vocab: [String: Int32]
+    let merges: MergeTable
+    let unkID: Int32?
+    let fuseUnk: Bool
+    let byteFallback: Bool
+    let ignoreMerges: Bool
+    /// `<0xNN>` ids when byte_fallback is on (nil where the vocabulary lacks one)
+    let fallbackIDs: [Int32?]
+
+    static func parse(_ value: Any, at path: String, json j: JSONPath) throws -> BPEModel {
+        let d = try j.object(value, at: path)
+        let type = try j.string(d["type"] ?? "BPE", at: j.join(path, "type"))
+        guard type == "BPE" else {
+            throw j.fail(j.join(path, "type"), "is \"\(type)\", a model this library does not implement", "use a BPE tokenizer")
+        }
+        try j.refuseUnknown(d, at: path, known: ["type", "dropout", "unk_token", "continuing_subword_prefix", "end_of_word_suffix",
+                                                  "fuse_unk", "byte_fallback", "ignore_merges", "vocab", "merges"])
+        try j.requireDefault(d, "dropout", at: path, allowed: [nil, 0, 0.0])
+        try j.requireDefault(d, "continuing_subword_prefix", at: path, allowed: [nil, ""])
+        try j.requireDefault(d, "end_of_word_suffix", at: path, allowed: [nil, ""])
+        var vocab: [String: Int32] = [:]
+        for (token, id) in try j.object(d["vocab"] ?? NSNull(), at: j.join(path, "vocab")) {
+            vocab[token] = Int32(try j.int(id, at: j.join(path, "vocab") + "." + token))
+        }
+        var merges = MergeTable()
+        let list = try j.array(d["merges"] ?? [Any](), at: j.join(path, "merges"))
+        merges.reserve(list.count)
+        for (rank, item) in list.enumerated() {
+            let at = j.join(path, "merges") + "[\(rank)]"
+            let pair: [String]
+            if let s = item as? String {
+                pair = s.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            } else {
+                pair = try j.array(item, at: at).map { try j.string($0, at: at) }
+            }
+            guard pair.count == 2 else { throw j.fail(at, "is not a pair of tokens", "write \"a b\" or [\"a\", \"b\"]") }
+            guard let l = vocab[pair[0]], let r = vocab[pair[1]], let m = vocab[pair[0] + pair[1]] else {
+                throw j.fail(at, "merges tokens that are not all in the vocabulary", "fix the merge list or the vocabulary")
+            }
+            merges.add(left: l, right: r, merged: m, rank: rank)
+        }
+        var unk: Int32?
+        if let u = j.optional(d, "unk_token") {
+            let name = try j.string(u, at: j.join(path, "unk_token"))
+            guard let id = vocab[name] else { throw j.fail(j.join(path, "unk_token"), "is \"\(name)\", not in the vocabulary", "add it to the vocabulary") }
+            unk = id
+        }
+        let byteFallback = try j.bool(j.optional(d, "byte_fallback") ?? false, at: j.join(path, "byte_fallback"))
+        return BPEModel(vocab: vocab, merges: merges, unkID: unk,
+                        fuseUnk: try j.bool(j.optional(d, "fuse_unk") ?? false, at: j.join(path, "fuse_unk")),
+                        byteFallback: byteFallback,
+                        ignoreMerges: try j.bool(j.optional(d, "ignore_merges") ?? false, at: j.join(path, "ignore_merges")),
+                        fallbackIDs: (0..<256).map { vocab[String(format: "<0x%02X>", $0)] })
+    }
+
+    /// A byte-level encoder over this vocabulary: every byte's alphabet character must be a token.
+    func byteLevelEncoder(json j: JSONPath, at path: String) throws -> BytePairEncoder {
+        var byteTokens = [Int32](repeating: 0, count: 256)
+        for b in 0..<256 {
+            guard let id = vocab[String(Character(ByteLevelAlphabet.characters[b]))] else {
+                throw j.fail(j.join(path, "vocab"), "lacks the byte-level character of byte \(b)", "use a complete byte-level vocabulary")
+            }
+            byteTokens[b] = id
+        }
+        var whole: [[UInt8]: Int32] = [:]
+        if ignoreMerges {
+            for (token, id) in vocab { if let bytes = ByteLevelAlphabet.decode(token) { whole[bytes] = id } }
+        }
+        return BytePairEncoder(byteTokens: byteTokens, merges: merges, wholePieces: whole)
+    }
+
+    /// BPE over the scalars of `piece` (SentencePiece-style models): unknown scalars become their
+    /// `<0xNN>` byte tokens (byte_fallback) or the unknown token.
+    func encodeScalars(_ piece: Substring, into out: inout [Int32]) throws {
+        if ignoreMerges, let id = vocab[String(piece)] { out.append(id); return }
+        var symbols: [Int32] = []
+        symbols.reserveCapacity(piece.unicodeScalars.count)
+        var lastWasUnk = false
+        for s in piece.unicodeScalars {
+            if let id = vocab[String(Character(s))] { symbols.append(id); lastWasUnk = false; continue }
+            if byteFallback {
+                let ids = Array(String(Character(s)).utf8).map { fallbackIDs[Int($0)] }
+                if ids.allSatisfy({ $0 != nil }) { symbols += ids.map { $0! }; lastWasUnk = false; continue }
+            }
+            guard let unk = unkID else {
+                throw TokenizerError(path: "(text)", field: "U+\(String(s.value, radix: 16, uppercase: true))",
+                                     problem: "is not in the vocabulary and the tokenizer has no unk_token", fix: "use a tokenizer with byte_fallback or an unk_token")
+            }
+            if !(fuseUnk && lastWasUnk) { symbols.append(unk) }
+            lastWasUnk = true
+        }
+        merges.apply(&symbols)
+        out += symbols
+    }
+}

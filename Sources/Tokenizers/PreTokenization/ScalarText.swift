@@ -1,0 +1,74 @@
+/// Text as Unicode scalars with the character classes the split patterns test, computed once per
+/// text. Pre-tokenizers work on scalar indices; `byteOffsets` maps them back to UTF-8 bytes.
+struct ScalarText {
+    /// (n) the scalars
+    let scalars: [UInt32]
+    /// (n) class bits of each scalar (`CharClass`)
+    let classes: [CharClass]
+    /// (n + 1) UTF-8 byte offset of each scalar, and the total byte count last
+    let byteOffsets: [Int]
+
+    init(_ text: Substring) {
+        var scalars: [UInt32] = [], classes: [CharClass] = [], offsets: [Int] = []
+        let count = text.unicodeScalars.count
+        scalars.reserveCapacity(count); classes.reserveCapacity(count); offsets.reserveCapacity(count + 1)
+        var byte = 0
+        for s in text.unicodeScalars {
+            scalars.append(s.value)
+            classes.append(CharClass.of(s))
+            offsets.append(byte)
+            byte += UTF8.width(s)
+        }
+        offsets.append(byte)
+        self.scalars = scalars
+        self.classes = classes
+        byteOffsets = offsets
+    }
+
+    var count: Int { scalars.count }
+}
+
+/// The Unicode classes split patterns use, as bits: letters by general category, marks,
+/// numbers, White_Space, and CR/LF.
+struct CharClass: OptionSet, Sendable {
+    let rawValue: UInt16
+    static let upper = CharClass(rawValue: 1 << 0)      // Lu
+    static let title = CharClass(rawValue: 1 << 1)      // Lt
+    static let lower = CharClass(rawValue: 1 << 2)      // Ll
+    static let modifier = CharClass(rawValue: 1 << 3)   // Lm
+    static let otherLetter = CharClass(rawValue: 1 << 4) // Lo
+    static let mark = CharClass(rawValue: 1 << 5)       // Mn, Mc, Me
+    static let number = CharClass(rawValue: 1 << 6)     // Nd, Nl, No
+    static let space = CharClass(rawValue: 1 << 7)      // White_Space
+    static let newline = CharClass(rawValue: 1 << 8)    // \r or \n
+
+    static let letter: CharClass = [.upper, .title, .lower, .modifier, .otherLetter]
+    /// o200k's "upper-ish" run: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
+    static let casedHead: CharClass = [.upper, .title, .modifier, .otherLetter, .mark]
+    /// o200k's "lower-ish" run: [\p{Ll}\p{Lm}\p{Lo}\p{M}]
+    static let casedTail: CharClass = [.lower, .modifier, .otherLetter, .mark]
+
+    /// ASCII is looked up; other scalars ask the Unicode tables.
+    static func of(_ s: Unicode.Scalar) -> CharClass {
+        s.value < 128 ? ascii[Int(s.value)] : compute(s)
+    }
+
+    private static let ascii: [CharClass] = (0..<128).map { compute(Unicode.Scalar(UInt8($0))) }
+
+    private static func compute(_ s: Unicode.Scalar) -> CharClass {
+        var c: CharClass = []
+        switch s.properties.generalCategory {
+        case .uppercaseLetter: c.insert(.upper)
+        case .titlecaseLetter: c.insert(.title)
+        case .lowercaseLetter: c.insert(.lower)
+        case .modifierLetter: c.insert(.modifier)
+        case .otherLetter: c.insert(.otherLetter)
+        case .nonspacingMark, .spacingMark, .enclosingMark: c.insert(.mark)
+        case .decimalNumber, .letterNumber, .otherNumber: c.insert(.number)
+        default: break
+        }
+        if s.properties.isWhitespace { c.insert(.space) }
+        if s == "\r" || s == "\n" { c.insert(.newline) }
+        return c
+    }
+}
