@@ -7,24 +7,28 @@ final class BytePairEncoder: @unchecked Sendable {   // the cache is behind `loc
     let merges: MergeTable
     /// Whole pieces that are tokens: emitted as they are, without merging (tiktoken always,
     /// tokenizer.json with `ignore_merges`).
-    let wholePieces: [[UInt8]: Int32]
-    private var cache: [[UInt8]: [Int32]] = [:]
+    let wholePieces: [ByteKey: Int32]
+    private var cache: [ByteKey: [Int32]] = [:]
     private let lock = NSLockLike()
 
     init(byteTokens: [Int32], merges: MergeTable, wholePieces: [[UInt8]: Int32]) {
         precondition(byteTokens.count == 256)
         self.byteTokens = byteTokens
         self.merges = merges
-        self.wholePieces = wholePieces
+        var whole: [ByteKey: Int32] = [:]
+        whole.reserveCapacity(wholePieces.count)
+        for (bytes, id) in wholePieces { whole[ByteKey(bytes)] = id }
+        self.wholePieces = whole
     }
 
     /// Appends the tokens of one pre-tokenized piece to `out`.
     func encode(_ piece: ArraySlice<UInt8>, into out: inout [Int32]) {
-        let key = Array(piece)
-        if let whole = wholePieces[key] { out.append(whole); return }
-        let cacheable = key.count <= 64
+        if piece.count == 1 { out.append(byteTokens[Int(piece.first!)]); return }
+        let key = ByteKey(Array(piece))
+        let cacheable = piece.count <= 64
         if cacheable, let hit = lock.withLock({ cache[key] }) { out.append(contentsOf: hit); return }
-        var symbols = key.map { byteTokens[Int($0)] }
+        if let whole = wholePieces[key] { out.append(whole); return }
+        var symbols = piece.map { byteTokens[Int($0)] }
         merges.apply(&symbols)
         if cacheable {
             lock.withLock {
@@ -37,6 +41,14 @@ final class BytePairEncoder: @unchecked Sendable {   // the cache is behind `loc
 }
 
 import Foundation
+
+/// Bytes as a dictionary key, hashed in one call (an array of bytes hashes byte by byte).
+struct ByteKey: Hashable, Sendable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    static func == (a: ByteKey, b: ByteKey) -> Bool { a.bytes == b.bytes }
+}
 
 /// A mutex for the word caches (Foundation's NSLock, named for what it guards).
 final class NSLockLike: @unchecked Sendable {

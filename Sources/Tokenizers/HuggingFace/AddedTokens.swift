@@ -38,7 +38,7 @@ struct SpecialTokenMatcher: Sendable {
 
     /// `text` cut into added tokens and the text between them (empty text pieces are dropped).
     func split(_ text: Substring) -> [AddedSegment] {
-        if rules.isEmpty { return text.isEmpty ? [] : [.text(text)] }
+        if rules.isEmpty || !mayContainToken(text) { return text.isEmpty ? [] : [.text(text)] }
         let scalars = Array(text.unicodeScalars)
         var indices: [String.Index] = []
         indices.reserveCapacity(scalars.count + 1)
@@ -61,6 +61,13 @@ struct SpecialTokenMatcher: Sendable {
         }
         if textStart < scalars.count { out.append(.text(text[indices[textStart]..<text.endIndex])) }
         return out
+    }
+
+    /// Whether any token's first byte occurs in the text (a fast pass over UTF-8 before the scalar scan).
+    private func mayContainToken(_ text: Substring) -> Bool {
+        var firstBytes = [Bool](repeating: false, count: 256)
+        for r in rules { firstBytes[Int(r.content.utf8.first!)] = true }
+        return text.utf8.contains { firstBytes[Int($0)] }
     }
 
     private func longestMatch(_ candidates: [Int], _ s: [Unicode.Scalar], at i: Int) -> (AddedTokenRule, Int)? {
