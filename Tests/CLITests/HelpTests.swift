@@ -7,7 +7,7 @@ final class HelpTests: XCTestCase {
     func testHelpListsEverySubcommand() throws {
         let r = try runCLI(["--help"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for sub in ["run", "generate", "corpus", "query", "runs", "export", "bench"] {
+        for sub in ["run", "generate", "corpus", "query", "runs", "export", "bench", "tokenize"] {
             XCTAssertTrue(r.stdout.contains("\n  \(sub) "), "--help lists \(sub):\n\(r.stdout)")
         }
     }
