@@ -9,20 +9,36 @@ struct ScalarText {
     let byteOffsets: [Int]
 
     init(_ text: Substring) {
+        var text = text
+        // Decoded by hand from contiguous UTF-8: iterating unicodeScalars validates each index.
+        let decoded = text.withUTF8 { ScalarText.decode($0) }
+        scalars = decoded.scalars
+        classes = decoded.classes
+        byteOffsets = decoded.offsets
+    }
+
+    private static func decode(_ u: UnsafeBufferPointer<UInt8>) -> (scalars: [UInt32], classes: [CharClass], offsets: [Int]) {
         var scalars: [UInt32] = [], classes: [CharClass] = [], offsets: [Int] = []
-        let count = text.unicodeScalars.count
-        scalars.reserveCapacity(count); classes.reserveCapacity(count); offsets.reserveCapacity(count + 1)
-        var byte = 0
-        for s in text.unicodeScalars {
-            scalars.append(s.value)
-            classes.append(CharClass.of(s))
-            offsets.append(byte)
-            byte += UTF8.width(s)
+        scalars.reserveCapacity(u.count); classes.reserveCapacity(u.count); offsets.reserveCapacity(u.count + 1)
+        var i = 0
+        let n = u.count
+        while i < n {
+            let b = u[i]
+            offsets.append(i)
+            if b < 0x80 {
+                scalars.append(UInt32(b)); classes.append(CharClass.ascii[Int(b)]); i += 1
+                continue
+            }
+            // Valid UTF-8 (it comes from a Swift string): the lead byte gives the length.
+            var v: UInt32, len: Int
+            if b < 0xE0 { v = UInt32(b & 0x1F); len = 2 } else if b < 0xF0 { v = UInt32(b & 0x0F); len = 3 } else { v = UInt32(b & 0x07); len = 4 }
+            for k in 1..<len { v = v << 6 | UInt32(u[i + k] & 0x3F) }
+            scalars.append(v)
+            classes.append(CharClass.of(Unicode.Scalar(v)!))
+            i += len
         }
-        offsets.append(byte)
-        self.scalars = scalars
-        self.classes = classes
-        byteOffsets = offsets
+        offsets.append(n)
+        return (scalars, classes, offsets)
     }
 
     var count: Int { scalars.count }
@@ -53,7 +69,7 @@ struct CharClass: OptionSet, Sendable {
         s.value < 128 ? ascii[Int(s.value)] : compute(s)
     }
 
-    private static let ascii: [CharClass] = (0..<128).map { compute(Unicode.Scalar(UInt8($0))) }
+    static let ascii: [CharClass] = (0..<128).map { compute(Unicode.Scalar(UInt8($0))) }
 
     private static func compute(_ s: Unicode.Scalar) -> CharClass {
         var c: CharClass = []
