@@ -46,6 +46,8 @@ import Foundation
 struct ByteKey: Hashable, Sendable {
     let bytes: [UInt8]
     init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init<S: StringProtocol>(_ text: S) { bytes = Array(text.utf8) }
+    init(_ scalar: Unicode.Scalar) { bytes = Array(String(Character(scalar)).utf8) }
     func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
     static func == (a: ByteKey, b: ByteKey) -> Bool { a.bytes == b.bytes }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// tokenizer.json `model` of type BPE: vocabulary, merges and the options that change tokens.
 struct BPEModel: Sendable {
-    let vocab: [String: Int32]
+    /// Keyed by UTF-8 bytes: Swift compares strings by canonical equivalence, so "Å" (U+212B) and
+    /// "Å" (U+00C5) would be one key, while a vocabulary holds them as different tokens.
+    let vocab: [ByteKey: Int32]
     let merges: MergeTable
     let unkID: Int32?
     let fuseUnk: Bool
@@ -11,7 +13,8 @@ struct BPEModel: Sendable {
     /// `<0xNN>` ids when byte_fallback is on (nil where the vocabulary lacks one)
     let fallbackIDs: [Int32?]
 
-    static func parse(_ value: Any, at path: String, json j: JSONPath) throws -> BPEModel {
+    /// `rawVocab`: model.vocab as parsed with its exact key bytes (`RawJSON`).
+    static func parse(_ value: Any, at path: String, json j: JSONPath, rawVocab: RawJSON?) throws -> BPEModel {
         let d = try j.object(value, at: path)
         let type = try j.string(d["type"] ?? "BPE", at: j.join(path, "type"))
         guard type == "BPE" else {
@@ -22,9 +25,15 @@ struct BPEModel: Sendable {
         try j.requireDefault(d, "dropout", at: path, allowed: [nil, 0, 0.0])
         try j.requireDefault(d, "continuing_subword_prefix", at: path, allowed: [nil, ""])
         try j.requireDefault(d, "end_of_word_suffix", at: path, allowed: [nil, ""])
-        var vocab: [String: Int32] = [:]
-        for (token, id) in try j.object(d["vocab"] ?? NSNull(), at: j.join(path, "vocab")) {
-            vocab[token] = Int32(try j.int(id, at: j.join(path, "vocab") + "." + token))
+        _ = try j.object(d["vocab"] ?? NSNull(), at: j.join(path, "vocab"))
+        guard case let .object(entries)? = rawVocab else { throw j.fail(j.join(path, "vocab"), "is not a JSON object", "give the vocabulary as an object") }
+        var vocab: [ByteKey: Int32] = [:]
+        vocab.reserveCapacity(entries.count)
+        for (token, id) in entries {
+            guard case let .number(n) = id, n == n.rounded(), n >= 0, n < Double(Int32.max) else {
+                throw j.fail(j.join(path, "vocab") + "." + String(decoding: token, as: UTF8.self), "is not a token id", "give a non-negative integer")
+            }
+            vocab[ByteKey(token)] = Int32(n)
         }
         var merges = MergeTable()
         let list = try j.array(d["merges"] ?? [Any](), at: j.join(path, "merges"))
@@ -38,7 +47,7 @@ struct BPEModel: Sendable {
                 pair = try j.array(item, at: at).map { try j.string($0, at: at) }
             }
             guard pair.count == 2 else { throw j.fail(at, "is not a pair of tokens", "write \"a b\" or [\"a\", \"b\"]") }
-            guard let l = vocab[pair[0]], let r = vocab[pair[1]], let m = vocab[pair[0] + pair[1]] else {
+            guard let l = vocab[ByteKey(pair[0])], let r = vocab[ByteKey(pair[1])], let m = vocab[ByteKey(pair[0] + pair[1])] else {
                 throw j.fail(at, "merges tokens that are not all in the vocabulary", "fix the merge list or the vocabulary")
             }
             merges.add(left: l, right: r, merged: m, rank: rank)
@@ -46,7 +55,7 @@ struct BPEModel: Sendable {
         var unk: Int32?
         if let u = j.optional(d, "unk_token") {
             let name = try j.string(u, at: j.join(path, "unk_token"))
-            guard let id = vocab[name] else { throw j.fail(j.join(path, "unk_token"), "is \"\(name)\", not in the vocabulary", "add it to the vocabulary") }
+            guard let id = vocab[ByteKey(name)] else { throw j.fail(j.join(path, "unk_token"), "is \"\(name)\", not in the vocabulary", "add it to the vocabulary") }
             unk = id
         }
         let byteFallback = try j.bool(j.optional(d, "byte_fallback") ?? false, at: j.join(path, "byte_fallback"))
@@ -54,21 +63,21 @@ struct BPEModel: Sendable {
                         fuseUnk: try j.bool(j.optional(d, "fuse_unk") ?? false, at: j.join(path, "fuse_unk")),
                         byteFallback: byteFallback,
                         ignoreMerges: try j.bool(j.optional(d, "ignore_merges") ?? false, at: j.join(path, "ignore_merges")),
-                        fallbackIDs: (0..<256).map { vocab[String(format: "<0x%02X>", $0)] })
+                        fallbackIDs: (0..<256).map { vocab[ByteKey(String(format: "<0x%02X>", $0))] })
     }
 
     /// A byte-level encoder over this vocabulary: every byte's alphabet character must be a token.
     func byteLevelEncoder(json j: JSONPath, at path: String) throws -> BytePairEncoder {
         var byteTokens = [Int32](repeating: 0, count: 256)
         for b in 0..<256 {
-            guard let id = vocab[String(Character(ByteLevelAlphabet.characters[b]))] else {
+            guard let id = vocab[ByteKey(String(Character(ByteLevelAlphabet.characters[b])))] else {
                 throw j.fail(j.join(path, "vocab"), "lacks the byte-level character of byte \(b)", "use a complete byte-level vocabulary")
             }
             byteTokens[b] = id
         }
         var whole: [[UInt8]: Int32] = [:]
         if ignoreMerges {
-            for (token, id) in vocab { if let bytes = ByteLevelAlphabet.decode(token) { whole[bytes] = id } }
+            for (token, id) in vocab { if let bytes = ByteLevelAlphabet.decode(String(decoding: token.bytes, as: UTF8.self)) { whole[bytes] = id } }
         }
         return BytePairEncoder(byteTokens: byteTokens, merges: merges, wholePieces: whole)
     }
@@ -76,12 +85,12 @@ struct BPEModel: Sendable {
     /// BPE over the scalars of `piece` (SentencePiece-style models): unknown scalars become their
     /// `<0xNN>` byte tokens (byte_fallback) or the unknown token.
     func encodeScalars(_ piece: Substring, into out: inout [Int32]) throws {
-        if ignoreMerges, let id = vocab[String(piece)] { out.append(id); return }
+        if ignoreMerges, let id = vocab[ByteKey(piece)] { out.append(id); return }
         var symbols: [Int32] = []
         symbols.reserveCapacity(piece.unicodeScalars.count)
         var lastWasUnk = false
         for s in piece.unicodeScalars {
-            if let id = vocab[String(Character(s))] { symbols.append(id); lastWasUnk = false; continue }
+            if let id = vocab[ByteKey(s)] { symbols.append(id); lastWasUnk = false; continue }
             if byteFallback {
                 let ids = Array(String(Character(s)).utf8).map { fallbackIDs[Int($0)] }
                 if ids.allSatisfy({ $0 != nil }) { symbols += ids.map { $0! }; lastWasUnk = false; continue }

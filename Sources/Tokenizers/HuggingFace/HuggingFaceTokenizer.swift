@@ -32,7 +32,8 @@ public struct HuggingFaceTokenizer: Tokenizer {
                                                    "post_processor", "decoder", "model"])
         try j.requireDefault(root, "truncation", at: "", allowed: [nil])
         try j.requireDefault(root, "padding", at: "", allowed: [nil])
-        let model = try BPEModel.parse(root["model"] ?? NSNull(), at: "model", json: j)
+        let raw = try? RawJSON.parse(data)
+        let model = try BPEModel.parse(root["model"] ?? NSNull(), at: "model", json: j, rawVocab: raw?["model"]?["vocab"])
         let normalizer = try j.optional(root, "normalizer").map { try Normalizer.parse($0, at: "normalizer", json: j) }
         let pre = try j.optional(root, "pre_tokenizer").map { try PreTokenizer.parse($0, at: "pre_tokenizer", json: j) }
         var rules: [AddedTokenRule] = []
@@ -48,10 +49,10 @@ public struct HuggingFaceTokenizer: Tokenizer {
                                         rstrip: try flag("rstrip", false), normalized: try flag("normalized", !special), special: special))
         }
         var strings: [Int32: String] = [:]
-        for (token, id) in model.vocab { strings[id] = token }
+        for (token, id) in model.vocab { strings[id] = String(decoding: token.bytes, as: UTF8.self) }
         for r in rules { strings[r.id] = r.content }
         let post = try j.optional(root, "post_processor").map {
-            try PostProcessor.parse($0, at: "post_processor", json: j) { name in rules.first { $0.content == name }?.id ?? model.vocab[name] }
+            try PostProcessor.parse($0, at: "post_processor", json: j) { name in rules.first { $0.content == name }?.id ?? model.vocab[ByteKey(name)] }
         } ?? PostProcessor()
         let decoder = try j.optional(root, "decoder").map { try Decoder.parse($0, at: "decoder", json: j) }
         let eos = post.suffix.last ?? rules.first { ["</s>", "<|endoftext|>", "<|end_of_text|>", "<|im_end|>", "<eos>"].contains($0.content) }?.id
