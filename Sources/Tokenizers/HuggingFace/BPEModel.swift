@@ -12,6 +12,13 @@ struct BPEModel: Sendable {
     let ignoreMerges: Bool
     /// `<0xNN>` ids when byte_fallback is on (nil where the vocabulary lacks one)
     let fallbackIDs: [Int32?]
+    /// True when no token holds "▁" right after another character: then no merge can cross the
+    /// start of a "▁" run, and a SentencePiece-style text (one piece) may be cut there into words
+    /// that merge alone — the same tokens, far faster, and cacheable.
+    let wordsStartAtMetaspace: Bool
+    /// Tokens that are one scalar, by scalar: the initial symbols of SentencePiece-style BPE.
+    let scalarIDs: [UInt32: Int32]
+    let cache = WordCache()
 
     /// `rawVocab`: model.vocab as parsed with its exact key bytes (`RawJSON`).
     static func parse(_ value: Any, at path: String, json j: JSONPath, rawVocab: RawJSON?) throws -> BPEModel {
@@ -63,7 +70,15 @@ struct BPEModel: Sendable {
                         fuseUnk: try j.bool(j.optional(d, "fuse_unk") ?? false, at: j.join(path, "fuse_unk")),
                         byteFallback: byteFallback,
                         ignoreMerges: try j.bool(j.optional(d, "ignore_merges") ?? false, at: j.join(path, "ignore_merges")),
-                        fallbackIDs: (0..<256).map { vocab[ByteKey(String(format: "<0x%02X>", $0))] })
+                        fallbackIDs: (0..<256).map { vocab[ByteKey(String(format: "<0x%02X>", $0))] },
+                        wordsStartAtMetaspace: !vocab.keys.contains { key in
+                            let scalars = Array(String(decoding: key.bytes, as: UTF8.self).unicodeScalars)
+                            return scalars.indices.dropFirst().contains { scalars[$0] == "▁" && scalars[$0 - 1] != "▁" }
+                        },
+                        scalarIDs: Dictionary(vocab.compactMap { key, id in
+                            let text = String(decoding: key.bytes, as: UTF8.self)
+                            return text.unicodeScalars.count == 1 ? (text.unicodeScalars.first!.value, id) : nil
+                        }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// A byte-level encoder over this vocabulary: every byte's alphabet character must be a token.
@@ -85,12 +100,40 @@ struct BPEModel: Sendable {
     /// BPE over the scalars of `piece` (SentencePiece-style models): unknown scalars become their
     /// `<0xNN>` byte tokens (byte_fallback) or the unknown token.
     func encodeScalars(_ piece: Substring, into out: inout [Int32]) throws {
+        if wordsStartAtMetaspace {
+            var start = piece.startIndex, previous: Unicode.Scalar?
+            var i = piece.unicodeScalars.startIndex
+            while i < piece.endIndex {
+                let s = piece.unicodeScalars[i]
+                if s == "▁", let p = previous, p != "▁", i > start {
+                    try encodeWord(piece[start..<i], into: &out)
+                    start = i
+                }
+                previous = s
+                i = piece.unicodeScalars.index(after: i)
+            }
+            try encodeWord(piece[start...], into: &out)
+        } else {
+            try encodeWord(piece, into: &out)
+        }
+    }
+
+    private func encodeWord(_ piece: Substring, into out: inout [Int32]) throws {
+        guard !piece.isEmpty else { return }
         if ignoreMerges, let id = vocab[ByteKey(piece)] { out.append(id); return }
+        let key = piece.utf8.count <= 64 ? ByteKey(piece) : nil
+        if let key, let hit = cache.get(key) { out += hit; return }
+        let start = out.count
+        try mergeScalars(piece, into: &out)
+        if let key { cache.put(key, Array(out[start...])) }
+    }
+
+    private func mergeScalars(_ piece: Substring, into out: inout [Int32]) throws {
         var symbols: [Int32] = []
         symbols.reserveCapacity(piece.unicodeScalars.count)
         var lastWasUnk = false
         for s in piece.unicodeScalars {
-            if let id = vocab[ByteKey(s)] { symbols.append(id); lastWasUnk = false; continue }
+            if let id = scalarIDs[s.value] { symbols.append(id); lastWasUnk = false; continue }
             if byteFallback {
                 let ids = Array(String(Character(s)).utf8).map { fallbackIDs[Int($0)] }
                 if ids.allSatisfy({ $0 != nil }) { symbols += ids.map { $0! }; lastWasUnk = false; continue }
@@ -104,5 +147,18 @@ struct BPEModel: Sendable {
         }
         merges.apply(&symbols)
         out += symbols
+    }
+}
+
+/// Tokens of words seen before (bounded; shared by copies of a model, safe across threads).
+final class WordCache: @unchecked Sendable {   // `entries` only under `lock`
+    private var entries: [ByteKey: [Int32]] = [:]
+    private let lock = NSLockLike()
+    func get(_ key: ByteKey) -> [Int32]? { lock.withLock { entries[key] } }
+    func put(_ key: ByteKey, _ ids: [Int32]) {
+        lock.withLock {
+            if entries.count > 200_000 { entries.removeAll(keepingCapacity: true) }
+            entries[key] = ids
+        }
     }
 }

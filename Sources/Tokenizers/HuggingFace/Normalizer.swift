@@ -68,19 +68,23 @@ indirect enum Normalizer: Sendable {
     /// Replaces every non-overlapping occurrence of `pattern`, scalar for scalar (no canonical
     /// equivalence: "é" and "e\u{301}" are different texts here, as in the reference).
     static func replaceScalars(_ text: String, _ pattern: String, _ content: String) -> String {
-        let p = Array(pattern.unicodeScalars)
+        let p = Array(pattern.utf8), c = Array(content.utf8)
         guard let first = p.first else { return text }
-        let s = Array(text.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var i = 0
-        while i < s.count {
-            if s[i] == first, i + p.count <= s.count, Array(s[i..<(i + p.count)]) == p {
-                out.append(contentsOf: content.unicodeScalars)
-                i += p.count
-            } else {
-                out.append(s[i]); i += 1
+        var text = text
+        return text.withUTF8 { s -> String in
+            // Byte-wise on UTF-8 is scalar-wise: a scalar's encoding never starts inside another's.
+            var out: [UInt8] = []
+            out.reserveCapacity(s.count + s.count / 8)
+            var i = 0
+            while i < s.count {
+                if s[i] == first, i + p.count <= s.count, p.indices.allSatisfy({ s[i + $0] == p[$0] }) {
+                    out += c
+                    i += p.count
+                } else {
+                    out.append(s[i]); i += 1
+                }
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
     }
 }

@@ -111,7 +111,7 @@ indirect enum PreTokenizer: Sendable {
             return pieces.flatMap { PreTokenizer.split($0, matcher, behavior: behavior, invert: invert) }
         case let .metaspace(rep, prepend, split):
             return pieces.flatMap { piece -> [PreToken] in
-                var text = String(String.UnicodeScalarView(piece.text.unicodeScalars.map { $0 == " " ? rep : $0 }))
+                var text = Normalizer.replaceScalars(String(piece.text), " ", String(Character(rep)))
                 let wantsPrefix = prepend == .always || (prepend == .first && piece.atInputStart)
                 if wantsPrefix && text.unicodeScalars.first != rep { text = String(Character(rep)) + text }
                 let p = PreToken(text: Substring(text), atInputStart: piece.atInputStart)
