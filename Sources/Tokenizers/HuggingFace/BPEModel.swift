@@ -20,8 +20,9 @@ struct BPEModel: Sendable {
     let scalarIDs: [UInt32: Int32]
     let cache = WordCache()
 
-    /// `rawVocab`: model.vocab as parsed with its exact key bytes (`RawJSON`).
-    static func parse(_ value: Any, at path: String, json j: JSONPath, rawVocab: RawJSON?) throws -> BPEModel {
+    /// `value`: the model object without its vocabulary and merges; `raw`: the model object as
+    /// `RawJSON`, from which those two (the bulk of the file) are read with their exact bytes.
+    static func parse(_ value: Any, at path: String, json j: JSONPath, raw: RawJSON?) throws -> BPEModel {
         let d = try j.object(value, at: path)
         let type = try j.string(d["type"] ?? "BPE", at: j.join(path, "type"))
         guard type == "BPE" else {
@@ -32,8 +33,7 @@ struct BPEModel: Sendable {
         try j.requireDefault(d, "dropout", at: path, allowed: [nil, 0, 0.0])
         try j.requireDefault(d, "continuing_subword_prefix", at: path, allowed: [nil, ""])
         try j.requireDefault(d, "end_of_word_suffix", at: path, allowed: [nil, ""])
-        _ = try j.object(d["vocab"] ?? NSNull(), at: j.join(path, "vocab"))
-        guard case let .object(entries)? = rawVocab else { throw j.fail(j.join(path, "vocab"), "is not a JSON object", "give the vocabulary as an object") }
+        guard case let .object(entries)? = raw?["vocab"] else { throw j.fail(j.join(path, "vocab"), "is not a JSON object", "give the vocabulary as an object") }
         var vocab: [ByteKey: Int32] = [:]
         vocab.reserveCapacity(entries.count)
         for (token, id) in entries {
@@ -43,15 +43,22 @@ struct BPEModel: Sendable {
             vocab[ByteKey(token)] = Int32(n)
         }
         var merges = MergeTable()
-        let list = try j.array(d["merges"] ?? [Any](), at: j.join(path, "merges"))
+        var list: [RawJSON] = []
+        switch raw?["merges"] {
+        case nil, .null?: break
+        case let .array(items)?: list = items
+        default: throw j.fail(j.join(path, "merges"), "is not a JSON array", "give the merges as an array")
+        }
         merges.reserve(list.count)
         for (rank, item) in list.enumerated() {
             let at = j.join(path, "merges") + "[\(rank)]"
-            let pair: [String]
-            if let s = item as? String {
-                pair = s.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            } else {
-                pair = try j.array(item, at: at).map { try j.string($0, at: at) }
+            var pair: [[UInt8]] = []
+            switch item {
+            case let .string(bytes):      // "a b": tokens never hold a space (it is shown as Ġ or ▁)
+                pair = bytes.split(separator: 0x20, omittingEmptySubsequences: false).map(Array.init)
+            case let .array(items):
+                for item in items { if case let .string(bytes) = item { pair.append(bytes) } else { pair = []; break } }
+            default: break
             }
             guard pair.count == 2 else { throw j.fail(at, "is not a pair of tokens", "write \"a b\" or [\"a\", \"b\"]") }
             guard let l = vocab[ByteKey(pair[0])], let r = vocab[ByteKey(pair[1])], let m = vocab[ByteKey(pair[0] + pair[1])] else {

@@ -27,13 +27,17 @@ public struct HuggingFaceTokenizer: Tokenizer {
             throw TokenizerError(path: path, field: "(file)", problem: "file not found or unreadable", fix: "give the path of a tokenizer.json")
         }
         let j = JSONPath(file: path)
-        let root = try j.object(try j.parse(data), at: "")
+        // One parse that keeps exact key bytes; the vocabulary and merges (most of the file) are
+        // read from it directly, the rest as Foundation objects.
+        guard let raw = try? RawJSON.parse(data) else {
+            throw TokenizerError(path: path, field: "(file)", problem: "is not valid JSON", fix: "write the tokenizer file as JSON")
+        }
+        let root = try j.object(raw.foundation(omitting: ["model.vocab", "model.merges"]), at: "")
         try j.refuseUnknown(root, at: "", known: ["version", "truncation", "padding", "added_tokens", "normalizer", "pre_tokenizer",
                                                    "post_processor", "decoder", "model"])
         try j.requireDefault(root, "truncation", at: "", allowed: [nil])
         try j.requireDefault(root, "padding", at: "", allowed: [nil])
-        let raw = try? RawJSON.parse(data)
-        let model = try BPEModel.parse(root["model"] ?? NSNull(), at: "model", json: j, rawVocab: raw?["model"]?["vocab"])
+        let model = try BPEModel.parse(root["model"] ?? NSNull(), at: "model", json: j, raw: raw["model"])
         let normalizer = try j.optional(root, "normalizer").map { try Normalizer.parse($0, at: "normalizer", json: j) }
         let pre = try j.optional(root, "pre_tokenizer").map { try PreTokenizer.parse($0, at: "pre_tokenizer", json: j) }
         var rules: [AddedTokenRule] = []

@@ -24,6 +24,27 @@ enum RawJSON {
         }
     }
 
+    /// The value as Foundation objects (what JSONSerialization gives), leaving out the members
+    /// at `omit` paths (dot-separated), which the caller reads from the raw tree instead.
+    func foundation(omitting omit: Set<String> = [], at path: String = "") -> Any {
+        switch self {
+        case let .object(members):
+            var d: [String: Any] = [:]
+            for (k, v) in members {
+                let key = String(decoding: k, as: UTF8.self)
+                let p = path.isEmpty ? key : path + "." + key
+                if omit.contains(p) { continue }
+                d[key] = v.foundation(omitting: omit, at: p)
+            }
+            return d
+        case let .array(items): return items.map { $0.foundation(omitting: omit, at: path) }
+        case let .string(bytes): return String(decoding: bytes, as: UTF8.self)
+        case let .number(n): return n == n.rounded() && abs(n) < 9e15 ? NSNumber(value: Int(n)) : NSNumber(value: n)
+        case let .bool(b): return NSNumber(value: b)
+        case .null: return NSNull()
+        }
+    }
+
     /// The member `key` of an object.
     subscript(key: String) -> RawJSON? {
         guard case let .object(members) = self else { return nil }
