@@ -7,6 +7,7 @@ wrapper around the two reference libraries (`tokenizers` and `tiktoken`).
 
 from __future__ import annotations
 
+import base64
 import gettext
 import glob
 import gzip
@@ -271,12 +272,25 @@ class Reference:
         return None
 
 
+def read_tiktoken_ranks(path: Path) -> dict[bytes, int]:
+    """Parse a .tiktoken file (base64 token, space, rank per line).
+
+    Not tiktoken.load.load_tiktoken_bpe: that caches every path, local files
+    included, under $TMPDIR/data-gym-cache keyed by the path alone, so a
+    rebuilt file at the same path would be read stale."""
+    ranks: dict[bytes, int] = {}
+    for line in path.read_bytes().splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
+
+
 def load_tiktoken(path: Path):
     import tiktoken
-    from tiktoken.load import load_tiktoken_bpe
 
     cfg = json.loads((path.parent / "tiktoken.json").read_text(encoding="utf-8"))
-    ranks = load_tiktoken_bpe(str(path))
+    ranks = read_tiktoken_ranks(path)
     return tiktoken.Encoding(
         name=path.parent.name,
         pat_str=cfg["pat_str"],
@@ -314,3 +328,83 @@ def fixture_dirs(selected: list[str] | None = None) -> list[Path]:
         if missing:
             sys.exit(f"unknown fixture(s): {', '.join(sorted(missing))}")
     return dirs
+
+
+# ---------------------------------------------------------------------------
+# The comparison / benchmark corpus (machine text of many kinds, not committed)
+# ---------------------------------------------------------------------------
+
+# Share of the corpus per kind of text (renormalized over the kinds this machine has).
+CORPUS_SHARES = {
+    "license": 0.06, "copyright": 0.10, "man_en": 0.16, "man_roff": 0.05, "man_i18n": 0.10,
+    "python": 0.20, "translations": 0.20, "locale_def": 0.03, "changelog": 0.06, "dict": 0.02,
+    "synthetic": 0.02,
+}
+
+
+def _chunks(text: str, rng: random.Random, max_total: int) -> list[str]:
+    """Cut a text into documents of 200..16000 characters at line boundaries."""
+    out, pos, total = [], 0, 0
+    while pos < len(text) and total < max_total:
+        size = rng.choice([rng.randint(200, 2000), rng.randint(2000, 8000), rng.randint(8000, 16000)])
+        end = min(len(text), pos + size)
+        nl = text.find("\n", end)
+        if nl != -1 and nl - end < 300:
+            end = nl + 1
+        piece = text[pos:end]
+        if piece.strip():
+            out.append(piece)
+            total += len(piece.encode("utf-8"))
+        pos = end
+    return out
+
+
+def synthetic_docs(rng: random.Random, n: int) -> list[str]:
+    """Stress documents: edge texts glued together, whitespace runs, mixed scripts."""
+    from edge_texts import EDGE_TEXTS
+
+    pool = [t for _, t in EDGE_TEXTS if t]
+    seps = ["", " ", "  ", "\n", "\n\n", "\t", "\r\n", " \n ", "   \n\n\t"]
+    docs = []
+    for _ in range(n):
+        parts = rng.sample(pool, k=rng.randint(2, 12))
+        docs.append("".join(p + rng.choice(seps) for p in parts))
+    return docs
+
+
+def build_corpus(target_bytes: int, seed: int = 1, log=print) -> list[tuple[str, str]]:
+    """(name, text) documents: every edge text, then machine text of many kinds
+    in fixed shares until target_bytes of UTF-8 is reached."""
+    from edge_texts import EDGE_TEXTS
+
+    rng = random.Random(seed)
+    docs: list[tuple[str, str]] = [(f"edge:{n}", t) for n, t in EDGE_TEXTS]
+    kinds = machine_sources()
+    shares = {k: v for k, v in CORPUS_SHARES.items() if k in kinds or k == "synthetic"}
+    norm = sum(shares.values())
+    for kind, share in shares.items():
+        quota = int(target_bytes * share / norm)
+        got = 0
+        if kind == "synthetic":
+            i = 0
+            while got < quota:
+                for t in synthetic_docs(rng, 20):
+                    docs.append((f"synthetic:{i}", t))
+                    got += len(t.encode())
+                    i += 1
+            log(f"  corpus {kind:12s} {got / 1e6:6.2f} MB")
+            continue
+        sources = list(kinds[kind])
+        rng.shuffle(sources)
+        per_source = max(4000, quota // 8) if kind in ("translations", "license", "locale_def", "dict") else max(4000, quota // 40)
+        for s in sources:
+            if got >= quota:
+                break
+            text = s.load()
+            if not text:
+                continue
+            for j, piece in enumerate(_chunks(text, rng, min(per_source, quota - got))):
+                docs.append((f"{kind}:{s.path}#{j}", piece))
+                got += len(piece.encode())
+        log(f"  corpus {kind:12s} {got / 1e6:6.2f} MB")
+    return docs

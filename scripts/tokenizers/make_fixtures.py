@@ -322,6 +322,8 @@ def write_tiktoken(dirname: str, ranks: list[bytes], pattern: str, pat_str: str,
     out = FIXTURES / dirname
     out.mkdir(parents=True, exist_ok=True)
     assert len(set(ranks)) == len(ranks)
+    # A valid BPE rank table: every multi-byte token is one merge of two lower-ranked tokens.
+    recover_merges({b: r for r, b in enumerate(ranks)})
     with open(out / "ranks.tiktoken", "w", encoding="ascii", newline="\n") as f:
         for r, b in enumerate(ranks):
             f.write(f"{base64.b64encode(b).decode()} {r}\n")
@@ -336,9 +338,13 @@ def write_tiktoken(dirname: str, ranks: list[bytes], pattern: str, pat_str: str,
 def train_tiktoken_ranks(docs: list[str], pat_str: str, vocab_size: int, gpt2_byte_order: bool) -> list[bytes]:
     """Byte-level BPE trained with the encoding's own split regex; ranks are the
     256 single bytes first, then every merged token in merge order."""
+    # Oniguruma (the trainer's regex engine) reads cl100k's possessive `\p{N}{1,3}+`
+    # as `(?:\p{N}{1,3})+`, i.e. whole digit runs; tiktoken's fancy-regex reads it
+    # as a possessive {1,3}. Train with the plain {1,3} so digit merges stay <= 3.
+    onig_pat = pat_str.replace("{1,3}+", "{1,3}")
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(pat_str), behavior="isolated", invert=False),
+        pre_tokenizers.Split(Regex(onig_pat), behavior="isolated", invert=False),
         pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
     ])
     tok.train_from_iterator(docs, bytelevel_trainer(vocab_size, []))
@@ -412,8 +418,6 @@ def recover_merges(ranks: dict[bytes, int]) -> list[tuple[bytes, bytes]]:
 
 
 def build_gpt2_whisper(work: Path) -> None:
-    from tiktoken.load import load_tiktoken_bpe
-
     sdist = pip_download(*WHISPER, work / "whisper", sdist=True)
     with tarfile.open(sdist) as tf:
         member = next(m for m in tf.getmembers() if m.name.endswith("whisper/assets/gpt2.tiktoken"))
@@ -445,7 +449,7 @@ def build_gpt2_whisper(work: Path) -> None:
 """, encoding="utf-8")
     print(f"  wrote {(out / 'ranks.tiktoken').relative_to(common.REPO)} ({len(data) / 1024:.0f} KB)")
 
-    ranks = load_tiktoken_bpe(str(out / "ranks.tiktoken"))
+    ranks = common.read_tiktoken_ranks(out / "ranks.tiktoken")
     merges = recover_merges(ranks)
     vocab = {bytes_to_bytelevel(t): r for t, r in ranks.items()}
     vocab["<|endoftext|>"] = 50256
