@@ -89,6 +89,8 @@ EDGE_TEXTS: list[tuple[str, str]] = [
     ("trailing_newline", "hello\n"),
     ("spaces_then_newline", "hello   \n   world"),
     ("mixed_ws", " \t \n \r\n\t  x \u000b\u000c y"),
+    # U+001C..U+001F: str.isspace() is true, but they are not Unicode White_Space (not \s).
+    ("info_separators", "a\u001cb \u001d c\u001e\u001fd  \u001c  e"),
     ("space_before_words", "a  b   c    d"),
     ("nbsp_and_unicode_spaces", "a\u00a0b\u2009c\u3000d\u2028e\u2029f\u0085g\u200bh\ufeffi"),
     # --- digits --------------------------------------------------------------
