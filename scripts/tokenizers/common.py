@@ -232,11 +232,24 @@ def read_texts(path: Path = TEXTS) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+# Characters some line splitters treat as line breaks (Swift's .newlines,
+# str.splitlines): always written escaped so that one JSON value is one line
+# for every reader. (json.dumps already escapes \n, \r and other controls.)
+_LINE_BREAKS = {"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def dumps_line(row, ensure_ascii: bool = False, separators=(", ", ": ")) -> str:
+    s = json.dumps(row, ensure_ascii=ensure_ascii, separators=separators)
+    for ch, esc in _LINE_BREAKS.items():
+        s = s.replace(ch, esc)
+    return s
+
+
 def write_jsonl(path: Path, rows, ensure_ascii: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=ensure_ascii, separators=(", ", ": ")) + "\n")
+            f.write(dumps_line(row, ensure_ascii) + "\n")
 
 
 # ---------------------------------------------------------------------------

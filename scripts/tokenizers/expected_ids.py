@@ -93,7 +93,7 @@ def build(d: Path, texts: list[dict]) -> tuple[str, dict]:
         rows.append({"name": t["name"], "ids": ids, "with_special": with_special})
         if ref.decode(ids) != t["text"]:
             exceptions.append(t["name"])
-    out = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
+    out = "".join(common.dumps_line(r, separators=(",", ":")) + "\n" for r in rows)
 
     texts_sha = hashlib.sha256(common.TEXTS.read_bytes()).hexdigest()
     meta = {
