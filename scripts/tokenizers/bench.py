@@ -64,11 +64,11 @@ def swift_bench(binary: Path, path: Path, text_file: Path, timeout: float) -> tu
         return None, str(e)
     if p.returncode != 0:
         return None, f"exit {p.returncode}: {(p.stderr or p.stdout).strip()[-300:]}"
-    for line in reversed(p.stdout.strip().splitlines()):
-        try:
-            return float(json.loads(line)["mb_per_s"]), ""
-        except (ValueError, KeyError, TypeError):
-            continue
+    # `bench --json` prints one (pretty-printed) JSON object
+    try:
+        return float(json.loads(p.stdout)["mb_per_s"]), ""
+    except (ValueError, KeyError, TypeError):
+        pass
     return None, f"no JSON with mb_per_s in output: {p.stdout[-200:]!r}"
 
 

@@ -1,14 +1,14 @@
 /// BPE over bytes: a piece's bytes map to single-byte token ids, then merge by rank. Serves
 /// byte-level tokenizer.json models (GPT-2, Llama 3, Qwen 2 …) and tiktoken files alike. Pieces
-/// seen before come from a cache (natural text repeats its words).
-final class BytePairEncoder: @unchecked Sendable {   // the cache is behind `lock`
+/// seen before come from a cache (natural text repeats its words), looked up without allocating.
+final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock`
     /// (256) token id of each single byte
     let byteTokens: [Int32]
     let merges: MergeTable
     /// Whole pieces that are tokens: emitted as they are, without merging (tiktoken always,
     /// tokenizer.json with `ignore_merges`).
     let wholePieces: [ByteKey: Int32]
-    private var cache: [ByteKey: [Int32]] = [:]
+    private var cache = PieceCache()
     private let lock = NSLockLike()
 
     init(byteTokens: [Int32], merges: MergeTable, wholePieces: [[UInt8]: Int32]) {
@@ -21,22 +21,55 @@ final class BytePairEncoder: @unchecked Sendable {   // the cache is behind `loc
         self.wholePieces = whole
     }
 
-    /// Appends the tokens of one pre-tokenized piece to `out`.
+    /// Appends the tokens of the pieces `ranges` of `text` (UTF-8) to `out`, in order.
+    func encode(_ text: UnsafeBufferPointer<UInt8>, pieces ranges: [Range<Int>], into out: inout [Int32]) {
+        lock.withLock {
+            for r in ranges { encodePiece(UnsafeBufferPointer(rebasing: text[r]), into: &out) }
+        }
+    }
+
+    /// Appends the tokens of one piece.
     func encode(_ piece: ArraySlice<UInt8>, into out: inout [Int32]) {
-        if piece.count == 1 { out.append(byteTokens[Int(piece.first!)]); return }
-        let key = ByteKey(Array(piece))
+        piece.withUnsafeBufferPointer { p in lock.withLock { encodePiece(p, into: &out) } }
+    }
+
+    private func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        if piece.count == 1 { out.append(byteTokens[Int(piece[0])]); return }
         let cacheable = piece.count <= 64
-        if cacheable, let hit = lock.withLock({ cache[key] }) { out.append(contentsOf: hit); return }
-        if let whole = wholePieces[key] { out.append(whole); return }
+        let hash = cacheable ? PieceCache.hash(piece) : 0
+        if cacheable, let hit = cache.lookup(piece, hash: hash) { out.append(contentsOf: hit); return }
+        if let whole = wholePieces[ByteKey(Array(piece))] {
+            out.append(whole)
+            if cacheable { cache.insert(piece, hash: hash, ids: [whole]) }
+            return
+        }
         var symbols = piece.map { byteTokens[Int($0)] }
         merges.apply(&symbols)
-        if cacheable {
-            lock.withLock {
-                if cache.count > 200_000 { cache.removeAll(keepingCapacity: true) }   // bounded memory
-                cache[key] = symbols
-            }
-        }
+        if cacheable { cache.insert(piece, hash: hash, ids: symbols) }
         out.append(contentsOf: symbols)
+    }
+}
+
+/// Tokens of pieces seen before, found by a 64-bit hash of their bytes and checked byte for byte
+/// (a colliding entry is simply replaced). Bounded: cleared when it grows past its limit.
+struct PieceCache {
+    private var entries: [UInt64: (key: [UInt8], ids: [Int32])] = [:]
+
+    /// FNV-1a over the bytes.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    func lookup(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64) -> [Int32]? {
+        guard let e = entries[hash], e.key.count == piece.count, e.key.elementsEqual(piece) else { return nil }
+        return e.ids
+    }
+
+    mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64, ids: [Int32]) {
+        if entries.count >= 200_000 { entries.removeAll(keepingCapacity: true) }
+        entries[hash] = (Array(piece), ids)
     }
 }
 

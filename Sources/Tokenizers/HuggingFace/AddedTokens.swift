@@ -24,6 +24,8 @@ struct SpecialTokenMatcher: Sendable {
     let rules: [AddedTokenRule]
     /// Rules by their first scalar, longest content first.
     private let byFirst: [UInt32: [Int]]
+    /// (256) whether some token's UTF-8 starts with this byte
+    private let firstBytes: [Bool]
 
     init(tokens: [AddedTokenRule]) {
         let kept = tokens.filter { !$0.content.isEmpty }
@@ -32,57 +34,64 @@ struct SpecialTokenMatcher: Sendable {
         for key in map.keys { map[key]!.sort { kept[$0].content.unicodeScalars.count > kept[$1].content.unicodeScalars.count } }
         rules = kept
         byFirst = map
+        var first = [Bool](repeating: false, count: 256)
+        for r in kept { first[Int(r.content.utf8.first!)] = true }
+        firstBytes = first
     }
 
     var isEmpty: Bool { rules.isEmpty }
 
     /// `text` cut into added tokens and the text between them (empty text pieces are dropped).
+    /// Works on UTF-8: a token's bytes match exactly where its scalars do.
     func split(_ text: Substring) -> [AddedSegment] {
         if rules.isEmpty || !mayContainToken(text) { return text.isEmpty ? [] : [.text(text)] }
-        let scalars = Array(text.unicodeScalars)
-        var indices: [String.Index] = []
-        indices.reserveCapacity(scalars.count + 1)
-        var idx = text.startIndex
-        for _ in scalars { indices.append(idx); idx = text.unicodeScalars.index(after: idx) }
-        indices.append(text.endIndex)
-
         var out: [AddedSegment] = []
-        var textStart = 0, i = 0
-        while i < scalars.count {
-            guard let candidates = byFirst[scalars[i].value],
-                  let (rule, end) = longestMatch(candidates, scalars, at: i) else { i += 1; continue }
+        let u = text.utf8
+        var textStart = u.startIndex, i = u.startIndex
+        while i < u.endIndex {
+            let b = u[i]
+            guard firstBytes[Int(b)], let (rule, end) = longestMatch(text, at: i) else { i = u.index(after: i); continue }
+            // `i` holds a lead byte (every token starts with one), so it is a scalar boundary.
             var start = i, stop = end
-            if rule.lstrip { while start > textStart && scalars[start - 1].properties.isWhitespace { start -= 1 } }
-            if rule.rstrip { while stop < scalars.count && scalars[stop].properties.isWhitespace { stop += 1 } }
-            if start > textStart { out.append(.text(text[indices[textStart]..<indices[start]])) }
+            if rule.lstrip {
+                while start > textStart {
+                    let before = text.unicodeScalars.index(before: start)
+                    guard text.unicodeScalars[before].properties.isWhitespace else { break }
+                    start = before
+                }
+            }
+            if rule.rstrip {
+                while stop < text.endIndex, text.unicodeScalars[stop].properties.isWhitespace { stop = text.unicodeScalars.index(after: stop) }
+            }
+            if start > textStart { out.append(.text(text[textStart..<start])) }
             out.append(.token(rule.id))
             textStart = stop
             i = stop
         }
-        if textStart < scalars.count { out.append(.text(text[indices[textStart]..<text.endIndex])) }
+        if textStart < text.endIndex { out.append(.text(text[textStart...])) }
         return out
     }
 
-    /// Whether any token's first byte occurs in the text (a fast pass over UTF-8 before the scalar scan).
+    /// Whether any token's first byte occurs in the text (a fast pass before matching).
     private func mayContainToken(_ text: Substring) -> Bool {
-        var firstBytes = [Bool](repeating: false, count: 256)
-        for r in rules { firstBytes[Int(r.content.utf8.first!)] = true }
-        return text.utf8.contains { firstBytes[Int($0)] }
+        text.utf8.contains { firstBytes[Int($0)] }
     }
 
-    private func longestMatch(_ candidates: [Int], _ s: [Unicode.Scalar], at i: Int) -> (AddedTokenRule, Int)? {
-        for c in candidates {
+    /// The longest token whose bytes start at `i` (a scalar boundary), honouring single_word.
+    private func longestMatch(_ text: Substring, at i: String.Index) -> (AddedTokenRule, String.Index)? {
+        let first = text.unicodeScalars[i].value
+        for c in byFirst[first] ?? [] {
             let rule = rules[c]
             var j = i
             var matched = true
-            for u in rule.content.unicodeScalars {
-                if j >= s.count || s[j] != u { matched = false; break }
-                j += 1
+            for b in rule.content.utf8 {
+                if j >= text.utf8.endIndex || text.utf8[j] != b { matched = false; break }
+                j = text.utf8.index(after: j)
             }
             guard matched else { continue }
             if rule.singleWord {
-                let before = i == 0 || !isWordCharacter(s[i - 1])
-                let after = j == s.count || !isWordCharacter(s[j])
+                let before = i == text.startIndex || !isWordCharacter(text.unicodeScalars[text.unicodeScalars.index(before: i)])
+                let after = j == text.endIndex || !isWordCharacter(text.unicodeScalars[j])
                 if !(before && after) { continue }
             }
             return (rule, j)

@@ -96,8 +96,8 @@ public struct HuggingFaceTokenizer: Tokenizer {
         let pieces = preTokenizer?.apply([piece]) ?? [piece]
         for p in pieces where !p.text.isEmpty {
             if let byteLevel {
-                let bytes = Array(p.text.utf8)
-                byteLevel.encode(bytes[...], into: &out)
+                var text = p.text
+                text.withUTF8 { byteLevel.encode($0, pieces: [0..<$0.count], into: &out) }
             } else {
                 // A scalar outside the vocabulary without fallback or unk: the file cannot encode
                 // this text; its scalars are dropped rather than guessed.

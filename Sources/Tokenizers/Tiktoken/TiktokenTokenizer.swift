@@ -133,10 +133,11 @@ public struct TiktokenTokenizer: Tokenizer {
             case let .token(id): out.append(id)
             case let .text(piece):
                 let scalars = ScalarText(piece)
-                let utf8 = Array(piece.utf8)
-                for p in pattern.pieces(scalars) where p.isMatch {
-                    encoder.encode(utf8[scalars.byteOffsets[p.range.lowerBound]..<scalars.byteOffsets[p.range.upperBound]], into: &out)
+                let ranges = pattern.pieces(scalars).filter(\.isMatch).map {
+                    scalars.byteOffsets[$0.range.lowerBound]..<scalars.byteOffsets[$0.range.upperBound]
                 }
+                var text = piece
+                text.withUTF8 { encoder.encode($0, pieces: ranges, into: &out) }
             }
         }
         return out
