@@ -50,26 +50,35 @@ final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock
     }
 }
 
-/// Tokens of pieces seen before, found by a 64-bit hash of their bytes and checked byte for byte
-/// (a colliding entry is simply replaced). Bounded: cleared when it grows past its limit.
+/// Tokens of pieces seen before: a direct-mapped table indexed by a 64-bit hash of the bytes,
+/// each slot checked byte for byte (a colliding piece simply replaces the slot's entry). Fixed
+/// size, so memory is bounded, and no dictionary hashing on the hot path.
 struct PieceCache {
-    private var entries: [UInt64: (key: [UInt8], ids: [Int32])] = [:]
+    private static let slots = 1 << 17
+    private var hashes = [UInt64](repeating: 0, count: PieceCache.slots)
+    private var keys = [[UInt8]](repeating: [], count: PieceCache.slots)
+    private var ids = [[Int32]](repeating: [], count: PieceCache.slots)
 
     /// FNV-1a over the bytes.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return h
+        return h | 1                                  // 0 marks an empty slot
     }
+
+    @inline(__always) private func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash ^ (hash >> 29)) & UInt64(PieceCache.slots - 1)) }
 
     func lookup(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64) -> [Int32]? {
-        guard let e = entries[hash], e.key.count == piece.count, e.key.elementsEqual(piece) else { return nil }
-        return e.ids
+        let s = slot(hash)
+        guard hashes[s] == hash, keys[s].count == piece.count, keys[s].elementsEqual(piece) else { return nil }
+        return ids[s]
     }
 
-    mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64, ids: [Int32]) {
-        if entries.count >= 200_000 { entries.removeAll(keepingCapacity: true) }
-        entries[hash] = (Array(piece), ids)
+    mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64, ids tokens: [Int32]) {
+        let s = slot(hash)
+        hashes[s] = hash
+        keys[s] = Array(piece)
+        ids[s] = tokens
     }
 }
 

@@ -64,12 +64,14 @@ struct CharClass: OptionSet, Sendable {
     /// o200k's "lower-ish" run: [\p{Ll}\p{Lm}\p{Lo}\p{M}]
     static let casedTail: CharClass = [.lower, .modifier, .otherLetter, .mark]
 
-    /// ASCII is looked up; other scalars ask the Unicode tables.
+    /// The Basic Multilingual Plane is looked up (a table built on first use, 128 KiB); other
+    /// scalars ask the Unicode tables.
     static func of(_ s: Unicode.Scalar) -> CharClass {
-        s.value < 128 ? ascii[Int(s.value)] : compute(s)
+        s.value < 0x10000 ? bmp[Int(s.value)] : compute(s)
     }
 
-    static let ascii: [CharClass] = (0..<128).map { compute(Unicode.Scalar(UInt8($0))) }
+    static let ascii: [CharClass] = Array(bmp[0..<128])
+    private static let bmp: [CharClass] = (0..<0x10000).map { v in Unicode.Scalar(UInt32(v)).map(compute) ?? [] }
 
     private static func compute(_ s: Unicode.Scalar) -> CharClass {
         var c: CharClass = []

@@ -144,21 +144,28 @@ private struct Scanner {
 
     func cl100k(_ i: Int, maxDigits: Int, wholeTrailingWhitespace: Bool) -> Int? {
         if let end = contraction(i, caseInsensitive: true) { return end }
-        if isPrefix(i) && isLetter(i + 1) { return run(from: i + 1, while: isLetter) }
-        if isLetter(i) { return run(from: i, while: isLetter) }
-        if isNumber(i) { return min(run(from: i, while: isNumber), i + maxDigits) }
+        if isPrefix(i) && isLetter(i + 1) { return run(from: i + 1, of: .letter) }
+        if isLetter(i) { return run(from: i, of: .letter) }
+        if isNumber(i) { return min(run(from: i, of: .number), i + maxDigits) }
         if let end = punctuation(i, trailing: isNewline) { return end }
         if wholeTrailingWhitespace && isSpace(i) && run(from: i, while: isSpace) == n { return n }
         return whitespaceThroughNewline(i) ?? whitespace(i)
     }
 
+    /// The end of the run of `c` scalars from `i`.
+    @inline(__always) func run(from i: Int, of c: CharClass) -> Int {
+        var j = i
+        while j < n && !t.classes[j].isDisjoint(with: c) { j += 1 }
+        return j
+    }
+
     /// [A]*[B]+ from p with the regex's backtracking: the greedy A-run, then the last start
     /// k ≤ its end where a B-run begins.
     func casedLowerTail(_ p: Int) -> Int? {
-        let q = run(from: p, while: { has($0, .casedHead) })
+        let q = run(from: p, of: .casedHead)
         var k = q
         while k >= p {
-            if has(k, .casedTail) { return run(from: k, while: { has($0, .casedTail) }) }
+            if has(k, .casedTail) { return run(from: k, of: .casedTail) }
             k -= 1
         }
         return nil
@@ -166,16 +173,17 @@ private struct Scanner {
 
     /// [A]+[B]* from p.
     func casedUpperHead(_ p: Int) -> Int? {
-        let q = run(from: p, while: { has($0, .casedHead) })
-        return q > p ? run(from: q, while: { has($0, .casedTail) }) : nil
+        let q = run(from: p, of: .casedHead)
+        return q > p ? run(from: q, of: .casedTail) : nil
     }
 
     func o200k(_ i: Int) -> Int? {
-        for word in [casedLowerTail, casedUpperHead] {
-            if isPrefix(i), let end = word(i + 1) { return contraction(end, caseInsensitive: true) ?? end }
-            if let end = word(i) { return contraction(end, caseInsensitive: true) ?? end }
-        }
-        if isNumber(i) { return min(run(from: i, while: isNumber), i + 3) }
+        let prefix = isPrefix(i)
+        if prefix, let end = casedLowerTail(i + 1) { return contraction(end, caseInsensitive: true) ?? end }
+        if let end = casedLowerTail(i) { return contraction(end, caseInsensitive: true) ?? end }
+        if prefix, let end = casedUpperHead(i + 1) { return contraction(end, caseInsensitive: true) ?? end }
+        if let end = casedUpperHead(i) { return contraction(end, caseInsensitive: true) ?? end }
+        if isNumber(i) { return min(run(from: i, of: .number), i + 3) }
         if let end = punctuation(i, trailing: { self.isNewline($0) || ($0 < self.n && self.t.scalars[$0] == 0x2F) }) { return end }
         return whitespaceThroughNewline(i) ?? whitespace(i)
     }
