@@ -1,31 +1,72 @@
 /// Which adjacent token pairs merge, into what, and in which order: the heart of BPE, shared by
 /// tokenizer.json BPE (ranks = merge list order) and tiktoken (rank = the merged token's rank).
 struct MergeTable: Sendable {
-    /// key (left << 32 | right) → value (rank << 32 | merged id)
-    private var pairs: [UInt64: UInt64] = [:]
+    // An open-addressing hash table (linear probing, multiplicative hashing): the lookup runs for
+    // every adjacent pair of every piece, and the standard dictionary's SipHash dominated it.
+    /// key (left << 32 | right), `empty` where free
+    private var keys: [UInt64] = [UInt64](repeating: MergeTable.empty, count: 16)
+    /// value (rank << 32 | merged id)
+    private var values: [UInt64] = [UInt64](repeating: 0, count: 16)
+    private(set) var count = 0
+    private static let empty = UInt64.max           // ids are below 2^31, so no key is all ones
 
     init() {}
 
-    mutating func reserve(_ count: Int) { pairs.reserveCapacity(count) }
+    mutating func reserve(_ n: Int) {
+        var capacity = 16
+        while capacity < 2 * n { capacity <<= 1 }
+        if capacity > keys.count { rehash(capacity) }
+    }
+
+    @inline(__always) private static func key(_ l: Int32, _ r: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: r))
+    }
+
+    @inline(__always) private func slot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & (keys.count - 1)
+    }
+
+    private mutating func rehash(_ capacity: Int) {
+        let oldKeys = keys, oldValues = values
+        keys = [UInt64](repeating: MergeTable.empty, count: capacity)
+        values = [UInt64](repeating: 0, count: capacity)
+        count = 0
+        for (k, v) in zip(oldKeys, oldValues) where k != MergeTable.empty { store(k, v) }
+    }
+
+    private mutating func store(_ key: UInt64, _ value: UInt64) {
+        var i = slot(key)
+        while keys[i] != MergeTable.empty {
+            if keys[i] == key { if value < values[i] { values[i] = value }; return }
+            i = (i + 1) & (keys.count - 1)
+        }
+        keys[i] = key
+        values[i] = value
+        count += 1
+    }
 
     /// Adds `left right → merged` at `rank` unless the pair already has a lower rank (the first
     /// listing of a pair wins, as in the reference implementations).
     mutating func add(left: Int32, right: Int32, merged: Int32, rank: Int) {
-        let key = UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
-        let value = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged))
-        if let old = pairs[key], old <= value { return }
-        pairs[key] = value
+        if 2 * (count + 1) > keys.count { rehash(keys.count * 2) }
+        store(MergeTable.key(left, right), UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged)))
     }
 
     /// (rank, merged id) of a pair, or nil when it does not merge.
     @inline(__always)
     func lookup(_ left: Int32, _ right: Int32) -> (rank: UInt32, merged: Int32)? {
-        let key = UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
-        guard let v = pairs[key] else { return nil }
-        return (UInt32(truncatingIfNeeded: v >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+        let key = MergeTable.key(left, right)
+        var i = slot(key)
+        while true {
+            let k = keys[i]
+            if k == key {
+                let v = values[i]
+                return (UInt32(truncatingIfNeeded: v >> 32), Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
+            }
+            if k == MergeTable.empty { return nil }
+            i = (i + 1) & (keys.count - 1)
+        }
     }
-
-    var count: Int { pairs.count }
 
     /// Merges `symbols` in place: repeatedly the adjacent pair of lowest rank, the leftmost of
     /// equals, until no pair merges. Short words scan; long ones (a SentencePiece-style text is
