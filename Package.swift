@@ -48,7 +48,8 @@ let package = Package(
                 "NeedleEval", "YOCORuntime", "YOCOBackend", "NeedleSupport", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval", "NeedleSupport", "Tokenizers"]),
+        // Fixtures/ holds small BPE tokenizers, read by path (the CLI tests use them too).
+        .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval", "NeedleSupport", "Tokenizers"], exclude: ["Fixtures"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineTests", dependencies: ["YOCOBackend", "NeedleEval", "YOCORuntime", "Tokenizers"]),
         // Test helper: glibc's count of bytes in use, for holding the memory estimate to the truth.

@@ -27,12 +27,26 @@ public final class YOCOBackend: EvaluationBackend {
 
     public let model: Model
     public let identity: ModelIdentity
+    public let tokenizerIdentity: TokenizerIdentity
     public let options: Options
     private let yoco: YOCOResponder
     private let budget: MemoryBudget
 
     /// Loads the model directory and checks that a context of `capacity` tokens fits in memory.
-    public init(modelDirectory: String, options: Options, capacity: Int) throws {
+    /// `tokenizerPath` (`run --tokenizer`) must be the model's own byte tokenizer: this model reads
+    /// bytes, so lengths measured in any other tokens would not be its lengths.
+    public init(modelDirectory: String, options: Options, capacity: Int, tokenizerPath: String? = nil) throws {
+        let own = try Self.tokenizer(modelDirectory: modelDirectory)
+        if let tokenizerPath {
+            let given: any Tokenizer
+            do { given = try TokenizerFile.load(path: tokenizerPath) } catch { throw UsageError("--tokenizer \(tokenizerPath): \(error)") }
+            guard given as? ByteTokenizer == own else {
+                throw TokenizerMismatch(path: tokenizerPath, given: given.name, modelDirectory: modelDirectory)
+            }
+            tokenizerIdentity = try TokenizerIdentity(tokenizer: given, path: tokenizerPath)
+        } else {
+            tokenizerIdentity = try TokenizerIdentity(tokenizer: own, path: modelDirectory)
+        }
         model = try Model(directory: URL(fileURLWithPath: modelDirectory))
         self.options = options
         let session = SessionOptions(chunkSize: options.chunk, kvDType: options.kv, threads: options.threads)
@@ -79,5 +93,18 @@ public final class YOCOBackend: EvaluationBackend {
         let folder = URL(fileURLWithPath: modelDirectory)
         let config = try ModelConfig.load(from: folder.appendingPathComponent("config.json"))
         return try ByteTokenizer.load(from: folder.appendingPathComponent("tokenizer.json"), vocabSize: config.vocabSize)
+    }
+}
+
+/// `run --tokenizer` naming a tokenizer the in-process model does not read.
+public struct TokenizerMismatch: UsageProblem, Sendable {
+    public let path: String
+    public let given: String
+    public let modelDirectory: String
+
+    public var description: String {
+        "--tokenizer \(path) is '\(given)', but the in-process model \(modelDirectory) reads bytes (its tokenizer.json): "
+            + "prompt lengths counted in tokens the model does not use would not be its lengths. "
+            + "Fix: leave out --tokenizer (the model's own tokenizer is used), or give the model's tokenizer.json"
     }
 }

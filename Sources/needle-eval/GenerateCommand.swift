@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import NeedleEval
 import Tokenizers
-import YOCOBackend
 
 /// `needle-eval generate`: writes the prompts of a grid as JSONL, for any runtime to answer.
 struct GenerateCommand: ParsableCommand {
@@ -12,7 +11,9 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var grid: GridOptions
 
-    @Option(help: "Model directory whose tokenizer.json measures the prompts (default: byte-level).")
+    @Option(help: ArgumentHelp(
+        "What measures the prompts: a model directory (its tokenizer.json), a tokenizer.json or a .tiktoken file (default: bytes, BOS 256).",
+        valueName: "path"))
     var tokenizer: String?
 
     @Option(help: "Output file (.jsonl); written atomically.")
@@ -20,14 +21,14 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let spec = try grid.loadTask()
-        let tok: any Tokenizer = try tokenizer.map { try YOCOBackend.tokenizer(modelDirectory: $0) } ?? ByteTokenizer()
+        let tok: any Tokenizer = try tokenizer.map(TokenizerOption.load) ?? ByteTokenizer()
         let plan = spec.plan
         let builder = try PromptBuilder(spec: spec, tokenizer: tok)
         let writer = try AtomicFileWriter(url: URL(fileURLWithPath: out))
         let start = Date()
         for cell in plan.cells {
             let prompt = try builder.build(length: cell.length, depth: cell.depth, trial: cell.trial)
-            try writer.write(prompt.jsonLine(task: spec.name, tokenizer: tok) + "\n")
+            try writer.write(prompt.jsonLine(spec: spec) + "\n")
         }
         try writer.commit()
         let seconds = Date().timeIntervalSince(start)

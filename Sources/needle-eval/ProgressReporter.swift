@@ -17,7 +17,7 @@ final class ProgressReporter {
     func handle(_ event: EvaluationPipeline.Event) {
         switch event {
         case .nothingToResume:
-            write("no unfinished run of this model, task and grid to resume; starting a new one\n")
+            write("no unfinished run of this model, tokenizer, task and grid to resume; starting a new one\n")
         case let .opened(runID, total, alreadyDone, pending):
             self.total = total
             remaining = (pending.reduce(0) { $0 + $1.length }, pending.count)

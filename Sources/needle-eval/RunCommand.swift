@@ -18,7 +18,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Model directory (config.json, model.safetensors, tokenizer.json).")
     var model: String = "models/yoco-niah-tiny"
 
-    @Flag(help: "Continue the latest unfinished run of the same model, task and grid.")
+    @Option(help: ArgumentHelp(
+        "The tokenizer prompts are measured in (a model directory, tokenizer.json or .tiktoken file); the in-process model accepts only its own.",
+        valueName: "path"))
+    var tokenizer: String?
+
+    @Flag(help: "Continue the latest unfinished run of the same model, tokenizer, task and grid.")
     var resume = false
 
     @Option(help: "Threads for OpenBLAS and the runtime's parallel loops (default: all cores).")
@@ -59,7 +64,8 @@ struct RunCommand: ParsableCommand {
         options.threads = threads
         options.kvReuse = !noKVReuse
         options.maxMemory = maxMemory.flatMap(ByteSize.parse)
-        let backend = try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan))
+        let backend = try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan),
+                                      tokenizerPath: tokenizer)
         let store = try ResultsStore(path: database.db, busyTimeoutMs: database.busyTimeoutMs)
         let pipeline = EvaluationPipeline(spec: spec, plan: plan, store: store, backend: backend)
 

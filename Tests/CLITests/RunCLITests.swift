@@ -40,6 +40,7 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results-run1-heatmap.csv").path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("results-run1-heatmap.svg").path))
         XCTAssertEqual(try count("SELECT COUNT(*) FROM runs WHERE status = 'finished'"), 1)
+        XCTAssertEqual(try count("SELECT COUNT(*) FROM runs WHERE tokenizer_name = 'bytes' AND length(tokenizer_sha256) = 64"), 1)
         XCTAssertTrue(r.stdout.contains("run 1"), r.stdout)
 
         let csv = dir.appendingPathComponent("h.csv")
@@ -108,6 +109,9 @@ final class RunCLITests: XCTestCase {
         let cases: [([String], String)] = [
             (["--length", "0"], "--length"), (["--depths", "120"], "--depths"), (["--trials", "-1"], "--trials"),
             (["--model", dir.path], "config.json"), (["--task", "README.md"], "README.md"),
+            // The in-process model reads bytes: lengths in another tokenizer's tokens are refused.
+            (["--tokenizer", repositoryRoot.appendingPathComponent("Tests/NeedleEvalTests/Fixtures/cl100k_style/ranks.tiktoken").path],
+             "reads bytes"),
         ]
         for (args, fragment) in cases {
             let r = try runCLI(["run", "--db", db, "--model", model] + args)

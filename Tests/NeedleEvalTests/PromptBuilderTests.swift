@@ -11,7 +11,7 @@ final class PromptBuilderTests: XCTestCase {
         let a = try PromptBuilder(spec: spec, tokenizer: tokenizer, seed: 7).build(length: 8192, depth: 40, trial: 1)
         let b = try PromptBuilder(spec: spec, tokenizer: tokenizer, seed: 7).build(length: 8192, depth: 40, trial: 1)
         let c = try PromptBuilder(spec: spec, tokenizer: tokenizer, seed: 8).build(length: 8192, depth: 40, trial: 1)
-        XCTAssertEqual(a.jsonLine(task: spec.name, tokenizer: tokenizer), b.jsonLine(task: spec.name, tokenizer: tokenizer))
+        XCTAssertEqual(a.jsonLine(spec: spec), b.jsonLine(spec: spec))
         XCTAssertNotEqual(a.tokens, c.tokens)
     }
 
@@ -84,7 +84,7 @@ final class PromptBuilderTests: XCTestCase {
         for file in ["niah_single.json", "multi_needle.json", "niah_multikey.json"] {
             let spec = try loadTask(file)
             let builder = try PromptBuilder(spec: spec, tokenizer: tokenizer)
-            let context = builder.needleFreeContext(length: 16384)
+            let context = try builder.needleFreeContext(length: 16384)
             XCTAssertEqual(context.count, 16384)
             for (length, depth) in [(2048, 0), (4096, 50), (16384, 100)] {
                 let p = try builder.build(length: length, depth: depth, trial: 1)

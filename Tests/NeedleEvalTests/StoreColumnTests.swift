@@ -34,7 +34,8 @@ final class StoreColumnTests: XCTestCase {
                   gridJSON: TrialPlan(lengths: [1_048_576], depths: [37], trials: 3).json,
                   seed: UInt64.max - 12_345, toolVersion: "9.8.7", host: "host-Ω", status: .interrupted,
                   startedAt: Date(timeIntervalSince1970: 1_800_000_000.007),
-                  finishedAt: Date(timeIntervalSince1970: 1_800_003_600.999), optionsJSON: "{\"threads\":3}")
+                  finishedAt: Date(timeIntervalSince1970: 1_800_003_600.999), optionsJSON: "{\"threads\":3}",
+                  tokenizerName: "tiktoken:cl100k_base", tokenizerSHA256: "5e1ec7ed")
     }
 
     private func unusualTrial(runID: Int64) -> TrialRecord {
@@ -54,6 +55,8 @@ final class StoreColumnTests: XCTestCase {
         XCTAssertEqual(try store.runs().map(\.run), [run])
         XCTAssertEqual(try store.findResumableRun(modelSHA256: run.modelSHA256, taskHash: run.taskHash,
                                                   gridJSON: run.gridJSON, seed: run.seed), run)
+        XCTAssertEqual(try store.findResumableRun(modelSHA256: run.modelSHA256, taskHash: run.taskHash, gridJSON: run.gridJSON,
+                                                  tokenizer: TokenizerIdentity(name: "tiktoken:cl100k_base", sha256: "5e1ec7ed")), run)
         // Written by hand, so two fields swapped on both write and read still fail.
         try assertStoredRow(path: store.path, table: "runs", [
             "id": .integer(run.id!), "model_path": .text(run.modelPath), "model_sha256": .text("f00dfeed"),
@@ -62,6 +65,7 @@ final class StoreColumnTests: XCTestCase {
             "seed": .integer(-12_346), "tool_version": .text("9.8.7"), "host": .text("host-Ω"),
             "status": .text("interrupted"), "started_at": .text("2027-01-15T08:00:00.007Z"),
             "finished_at": .text("2027-01-15T09:00:00.999Z"), "options_json": .text("{\"threads\":3}"),
+            "tokenizer_name": .text("tiktoken:cl100k_base"), "tokenizer_sha256": .text("5e1ec7ed"),
         ])
     }
 

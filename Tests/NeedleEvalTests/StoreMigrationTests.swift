@@ -34,13 +34,14 @@ final class StoreMigrationTests: XCTestCase {
         XCTAssertThrowsError(try ResultsStore(path: path, readOnly: true)) { error in
             XCTAssertTrue("\(error)".contains("version 1 is older"), "\(error)")
         }
-        assertThrows(.olderSchema(found: 1, supported: 2, path: path)) { try ResultsStore(path: path, readOnly: true) }
+        assertThrows(.olderSchema(found: 1, supported: 3, path: path)) { try ResultsStore(path: path, readOnly: true) }
 
         let store = try ResultsStore(path: path)
-        XCTAssertEqual(try store.database.userVersion(), 2)
-        XCTAssertEqual(ResultsStore.schemaVersion, 2)
+        XCTAssertEqual(try store.database.userVersion(), 3)
+        XCTAssertEqual(ResultsStore.schemaVersion, 3)
         let run = try XCTUnwrap(store.run(id: 1))
         XCTAssertEqual(run.optionsJSON, "{}")  // the column migration 2 added, with its default
+        XCTAssertEqual([run.tokenizerName, run.tokenizerSHA256], ["", ""])  // migration 3's
         XCTAssertEqual(run.status, .interrupted)
         XCTAssertEqual(try store.completedCells(runID: 1), [TrialKey(length: 1024, depth: 0, trial: 0)])
         let index = try store.database.prepare(
@@ -50,6 +51,32 @@ final class StoreMigrationTests: XCTestCase {
         // The upgraded file takes new data and reopens read-only.
         try store.record(sampleTrial(runID: 1, TrialKey(length: 1024, depth: 100, trial: 0)))
         XCTAssertEqual(try ResultsStore(path: path, readOnly: true).trials(runID: 1).count, 2)
+    }
+
+    /// A version-2 file (options_json, no tokenizer columns) gains the tokenizer columns; its
+    /// unfinished run stays resumable by the model's own tokenizer, and resuming names it.
+    func testAVersion2FileGainsTokenizerColumnsAndItsRunsStayResumable() throws {
+        let path = try makeTemporaryFolder(self).appendingPathComponent("v2.sqlite").path
+        let database = try Database(path: path)
+        try database.execute(version1SQL)
+        try database.execute("""
+            ALTER TABLE runs ADD COLUMN options_json TEXT NOT NULL DEFAULT '{}';
+            CREATE INDEX runs_by_model_task ON runs (model_sha256, task_hash, status);
+            PRAGMA user_version = 2;
+            """)
+        let store = try ResultsStore(path: path)
+        XCTAssertEqual(try store.database.userVersion(), 3)
+        let grid = "{\"depths\":[0,100],\"lengths\":[1024],\"trials\":1}"
+        let bytes = TokenizerIdentity(name: "bytes", sha256: "feed")
+        let found = try XCTUnwrap(store.findResumableRun(modelSHA256: "sha-old", taskHash: "h1", gridJSON: grid, tokenizer: bytes))
+        XCTAssertEqual(found.id, 1)
+        try store.recordTokenizer(runID: 1, bytes)
+        XCTAssertEqual(try store.run(id: 1).map { [$0.tokenizerName, $0.tokenizerSHA256] }, ["bytes", "feed"])
+        // Named now: another tokenizer no longer matches, and recording again changes nothing.
+        let other = TokenizerIdentity(name: "tiktoken:cl100k_base", sha256: "beef")
+        XCTAssertNil(try store.findResumableRun(modelSHA256: "sha-old", taskHash: "h1", gridJSON: grid, tokenizer: other))
+        try store.recordTokenizer(runID: 1, other)
+        XCTAssertEqual(try store.run(id: 1)?.tokenizerSHA256, "feed")
     }
 
     func testANewFileGetsTheCurrentSchemaInWALMode() throws {
@@ -71,9 +98,9 @@ final class StoreMigrationTests: XCTestCase {
             XCTAssertThrowsError(try ResultsStore(path: path, readOnly: readOnly)) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.contains(path), text)
-                XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 2"), text)
+                XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 3"), text)
             }
-            assertThrows(.newerSchema(found: 99, supported: 2, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
+            assertThrows(.newerSchema(found: 99, supported: 3, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
         }
         XCTAssertEqual(try Database(path: path).userVersion(), 99)  // left as it was
     }

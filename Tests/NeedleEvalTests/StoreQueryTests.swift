@@ -44,7 +44,7 @@ final class StoreQueryTests: XCTestCase {
         }
         let check = try ReadOnlyQuery.run(
             "SELECT count(*) FROM trials; SELECT status FROM runs; PRAGMA user_version", path: path)
-        XCTAssertEqual(check.map(\.rows), [[[.integer(2)]], [[.text("running")]], [[.integer(2)]]])
+        XCTAssertEqual(check.map(\.rows), [[[.integer(2)]], [[.text("running")]], [[.integer(Int64(ResultsStore.schemaVersion))]]])
     }
 
     func testEmptySQLAndMissingFilesAreErrors() throws {

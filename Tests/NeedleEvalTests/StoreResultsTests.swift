@@ -62,6 +62,28 @@ final class StoreResultsTests: XCTestCase {
                                                 gridJSON: TrialPlan(lengths: [1024], depths: [0], trials: 1).json))
     }
 
+    /// A different tokenizer (name or file) is a different run; runs recorded before tokenizers
+    /// were (empty columns) match any.
+    func testResumableRunMatchesTheTokenizer() throws {
+        let store = try makeStore()
+        let grid = sampleRun().gridJSON
+        func find(_ tokenizer: TokenizerIdentity) throws -> Int64? {
+            try store.findResumableRun(modelSHA256: "abc123", taskHash: "task-hash-1", gridJSON: grid, seed: 42, tokenizer: tokenizer)?.id
+        }
+        let bytes = try store.createRun(sampleRun())
+        let bpe = TokenizerIdentity(name: "tokenizer.json:gpt2", sha256: "b9e")
+        XCTAssertEqual(try find(sampleTokenizer), bytes)
+        XCTAssertNil(try find(bpe))
+        XCTAssertNil(try find(TokenizerIdentity(name: "bytes", sha256: "other-file")))
+        XCTAssertNil(try find(TokenizerIdentity(name: "other-name", sha256: sampleTokenizer.sha256)))
+        let gpt2 = try store.createRun(sampleRun(tokenizer: bpe))
+        XCTAssertEqual(try find(bpe), gpt2)
+        XCTAssertEqual(try find(sampleTokenizer), bytes)
+        let legacy = try store.createRun(sampleRun(tokenizer: TokenizerIdentity(name: "", sha256: "")))
+        XCTAssertEqual(try find(bpe), legacy)
+        XCTAssertEqual(try find(sampleTokenizer), legacy)
+    }
+
     func testStatusSetsAndClearsTheFinishTime() throws {
         let store = try makeStore()
         let id = try store.createRun(sampleRun())

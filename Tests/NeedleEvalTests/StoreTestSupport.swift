@@ -13,12 +13,16 @@ func makeTemporaryFolder(_ test: XCTestCase) throws -> URL {
 
 /// A run as the `run` command would record it, on a 3 × 3 × 2 grid unless told otherwise.
 func sampleRun(grid: TrialPlan = TrialPlan(lengths: [1024, 2048, 4096], depths: [0, 50, 100], trials: 2),
-               model: String = "models/yoco-niah-tiny", sha: String = "abc123", seed: UInt64 = 42) -> RunRecord {
+               model: String = "models/yoco-niah-tiny", sha: String = "abc123", seed: UInt64 = 42,
+               tokenizer: TokenizerIdentity = sampleTokenizer) -> RunRecord {
     RunRecord(modelPath: model, modelSHA256: sha, taskName: "niah_single", taskJSON: "{\"name\":\"niah_single\"}",
               taskHash: "task-hash-1", gridJSON: grid.json, seed: seed, toolVersion: "0.1.0",
               host: "test-host", startedAt: Date(timeIntervalSince1970: 1_800_000_000.25),
-              optionsJSON: "{\"threads\":2}")
+              optionsJSON: "{\"threads\":2}", tokenizerName: tokenizer.name, tokenizerSHA256: tokenizer.sha256)
 }
+
+/// The tokenizer `sampleRun` records.
+let sampleTokenizer = TokenizerIdentity(name: "bytes", sha256: "70c3e5")
 
 /// A trial of `runID` at `key`, correct when `correct`.
 func sampleTrial(runID: Int64, _ key: TrialKey, correct: Bool = true) -> TrialRecord {

@@ -62,6 +62,53 @@ final class PipelineTests: XCTestCase {
         let options = try JSONSerialization.jsonObject(with: Data(run.optionsJSON.utf8)) as? [String: Any]
         XCTAssertEqual(options?["kv_reuse"] as? Bool, true)
         XCTAssertEqual(options?["chunk"] as? Int, 4096)
+        XCTAssertEqual(run.tokenizerName, "bytes")
+        XCTAssertEqual(run.tokenizerSHA256, try SHA256.hex(fileAt: Self.modelPath + "/tokenizer.json"))
+    }
+
+    /// `run --tokenizer`: the in-process model takes only its own byte tokenizer (any file that
+    /// holds it), and records that file; another tokenizer is refused before the model loads.
+    func testTheModelTakesOnlyItsOwnTokenizer() throws {
+        let spec = try spec()
+        var options = YOCOBackend.Options()
+        options.threads = 1
+        let copy = folder.appendingPathComponent("bytes.json")
+        try Data("{\"type\": \"bytes\", \"bos_id\": 256, \"eos_id\": 257, \"pad_id\": 258}\n".utf8).write(to: copy)
+        let same = try YOCOBackend(modelDirectory: Self.modelPath, options: options, capacity: 2048, tokenizerPath: copy.path)
+        XCTAssertEqual(same.tokenizerIdentity, TokenizerIdentity(name: "bytes", sha256: try SHA256.hex(fileAt: copy.path)))
+        let tiktoken = Self.root.appendingPathComponent("Tests/NeedleEvalTests/Fixtures/cl100k_style/ranks.tiktoken").path
+        let otherBytes = folder.appendingPathComponent("other.json")
+        try Data("{\"type\": \"bytes\", \"bos_id\": 300}".utf8).write(to: otherBytes)
+        for path in [tiktoken, otherBytes.path] {
+            XCTAssertThrowsError(try YOCOBackend(modelDirectory: Self.modelPath, options: options,
+                                                 capacity: spec.contextCapacity(for: spec.plan), tokenizerPath: path)) { error in
+                XCTAssertTrue(error is TokenizerMismatch, "\(error)")
+                XCTAssertTrue("\(error)".contains("--tokenizer \(path)") && "\(error)".contains("reads bytes"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try YOCOBackend(modelDirectory: Self.modelPath, options: options, capacity: 2048,
+                                             tokenizerPath: folder.appendingPathComponent("missing.json").path)) { error in
+            XCTAssertTrue("\(error)".contains("--tokenizer") && "\(error)".contains("missing.json"), "\(error)")
+        }
+    }
+
+    /// `--resume` continues only a run measured with the same tokenizer.
+    func testResumeMatchesTheTokenizer() throws {
+        let spec = try spec()
+        let store = try ResultsStore(path: folder.appendingPathComponent("tokenizers.sqlite").path)
+        let bytes = TokenizerIdentity(name: "bytes", sha256: "aa")
+        let first = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: FailingBackend(tokenizer: bytes))
+            .run(resume: false, shouldStop: { (try? store.completedCells(runID: 1).count) == 2 })
+        XCTAssertEqual(first.status, .interrupted)
+        for (tokenizer, sameRun) in [(TokenizerIdentity(name: "bytes", sha256: "bb"), false), (bytes, true)] {
+            var nothing = false
+            let again = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: FailingBackend(tokenizer: tokenizer))
+                .run(resume: true, shouldStop: { true }, events: { if case .nothingToResume = $0 { nothing = true } })
+            XCTAssertEqual(again.runID == first.runID, sameRun, "\(tokenizer)")
+            XCTAssertEqual(nothing, !sameRun, "\(tokenizer)")
+            XCTAssertEqual(try store.run(id: again.runID).map { TokenizerIdentity(name: $0.tokenizerName, sha256: $0.tokenizerSHA256) },
+                           tokenizer)
+        }
     }
 
     /// A run stopped between trials resumes where it stopped: every trial once, the same answers
@@ -123,12 +170,16 @@ final class PipelineTests: XCTestCase {
     }
 }
 
-/// Answers with a fixed text and throws on the n-th prompt.
+/// Answers with a fixed text and throws on the n-th prompt (never, by default).
 final class FailingBackend: EvaluationBackend, Responder {
     struct Broken: Error {}
     let failAfter: Int
     var begun = 0
-    init(failAfter: Int) { self.failAfter = failAfter }
+    let tokenizerIdentity: TokenizerIdentity
+    init(failAfter: Int = .max, tokenizer: TokenizerIdentity = TokenizerIdentity(name: "bytes", sha256: "1")) {
+        self.failAfter = failAfter
+        tokenizerIdentity = tokenizer
+    }
     var tokenizer: any Tokenizer { ByteTokenizer() }
     var identity: ModelIdentity { ModelIdentity(path: "failing", sha256: "0") }
     var optionsJSON: String { "{}" }

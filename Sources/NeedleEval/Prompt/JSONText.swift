@@ -22,4 +22,22 @@ public enum JSONText {
     }
 
     public static func array(_ items: [String]) -> String { "[" + items.map(string).joined(separator: ",") + "]" }
+
+    /// `[1,2,3]`, written digit by digit: a 1M-token prompt's ids are millions of characters.
+    public static func integers(_ values: [Int32]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(values.count * 7 + 2)
+        out.append(UInt8(ascii: "["))
+        var digits = [UInt8](repeating: 0, count: 11)
+        for (i, value) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            var v = Int64(value)
+            if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
+            var n = 0
+            repeat { digits[n] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10; n += 1 } while v > 0
+            while n > 0 { n -= 1; out.append(digits[n]) }
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
 }

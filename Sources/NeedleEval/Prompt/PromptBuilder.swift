@@ -6,34 +6,70 @@ import Tokenizers
 /// the filler, moved back to a sentence start (0 = first thing after the preamble, 100 = right
 /// before the question); the other needles (distractors, further values of a multi-value key)
 /// go to random sentence starts. Everything random comes from (seed, length, depth, trial).
+///
+/// Two ways to get exactly L tokens. The byte tokenizer is concatenation-stable: the prompt is
+/// the tokens of its pieces put together (`buildFromPieces`, how every byte-level result so far
+/// was built). A BPE tokenizer is not ("end. " + "The" is not "end. The"): the prompt is built as
+/// text, and L is what the whole text encodes to (`buildWholeText`, PromptBuilder+WholeText).
 public final class PromptBuilder {
     public let spec: TaskSpec
     public let tokenizer: any Tokenizer
     public let seed: UInt64
-    private let haystack: HaystackTokens
+    private let haystack: Haystack
+    /// Whole-text encodes the last BPE build took (1 unless a window missed a non-local merge);
+    /// tests hold the fast path to it.
+    var lastWholeEncodes = 0
+    /// Tests: fit every BPE prompt on whole encodes (the fallback) instead of windows.
+    var fitOnWholeTextOnly = false
+
+    /// The haystack each way keeps.
+    private enum Haystack {
+        case pieces(HaystackTokens)
+        case wholeText(HaystackText)
+    }
 
     public init(spec: TaskSpec, tokenizer: any Tokenizer, seed: UInt64? = nil) throws {
         self.spec = spec
         self.tokenizer = tokenizer
         self.seed = seed ?? spec.seed
         let source = try HaystackTokens.source(for: spec.haystack, seed: self.seed, specFile: spec.file)
-        haystack = HaystackTokens(source: source, tokenizer: tokenizer)
+        if tokenizer is ByteTokenizer {
+            haystack = .pieces(HaystackTokens(source: source, tokenizer: tokenizer))
+        } else {
+            haystack = .wholeText(HaystackText(source: source, tokenizer: tokenizer, spans: try TokenSpans(tokenizer: tokenizer)))
+        }
     }
 
     /// The prompt of one cell; throws `PromptError.tooShort` when the length cannot hold the
     /// preamble, needles and question.
     public func build(length: Int, depth: Int, trial: Int) throws -> BuiltPrompt {
         precondition((0...100).contains(depth), "depth is validated by the caller")
+        switch haystack {
+        case .pieces(let hay): return try buildFromPieces(hay, length: length, depth: depth, trial: trial)
+        case .wholeText(let hay): return try buildWholeText(hay, length: length, depth: depth, trial: trial)
+        }
+    }
+
+    /// The keys of a cell and which of them are asked, in asking order (the first draws of its
+    /// generator, the same for both ways of building).
+    func drawKeys(_ rng: inout SeededRandom) -> (keys: [String], asked: [Int]) {
+        let keys = KeyPool.draw(spec.keys, count: spec.needles, rng: &rng)
+        var askOrder = Array(keys.indices)
+        shuffle(&askOrder, &rng)
+        return (keys, Array(askOrder.prefix(spec.queries)))
+    }
+
+    /// Concatenation-stable tokenizers: the tokens of the preamble, filler pieces, needles and
+    /// question, each encoded alone, put together.
+    private func buildFromPieces(_ haystack: HaystackTokens, length: Int, depth: Int, trial: Int) throws -> BuiltPrompt {
         var rng = SeededRandom(seed: seed, length: length, depth: depth, trial: trial)
         let prefix = tokenizer.prefixTokens
         let preamble = tokenizer.encode(spec.preamble)
 
         // Keys, and which of them are asked (in asking order).
-        let keys = KeyPool.draw(spec.keys, count: spec.needles, rng: &rng)
-        var askOrder = Array(keys.indices)
-        shuffle(&askOrder, &rng)
-        askOrder = Array(askOrder.prefix(spec.queries))
-        let questions = askOrder.map { tokenizer.encode(fill(spec.question, key: keys[$0], value: nil)) }
+        let (keys, askOrder) = drawKeys(&rng)
+        let questionTexts = askOrder.map { fill(spec.question, key: keys[$0], value: nil) }
+        let questions = questionTexts.map { tokenizer.encode($0) }
 
         let fixed = prefix.count + preamble.count + questions[0].count
         let region = length - fixed
@@ -41,7 +77,7 @@ public final class PromptBuilder {
 
         // Values: distinct and absent from any haystack text this prompt can contain.
         let flat = try ValuePool.draw(spec.values, count: spec.needles * spec.valuesPerKey, rng: &rng) {
-            !self.haystack.contains(self.tokenizer.encode($0), within: max(region, 0))
+            !haystack.contains(self.tokenizer.encode($0), within: max(region, 0))
         }
         // needle i of key k: (key index, value); the queried one first.
         var needles: [(key: Int, value: String, tokens: [Int32])] = []
@@ -60,8 +96,8 @@ public final class PromptBuilder {
 
         // Insertion points in filler coordinates: the primary at the depth, the rest random.
         var points = [Int](repeating: 0, count: needles.count)
-        points[0] = snap(depth == 100 ? filler : depth * filler / 100, filler: filler)
-        for i in 1..<needles.count { points[i] = snap(rng.below(filler + 1), filler: filler) }
+        points[0] = snap(depth == 100 ? filler : depth * filler / 100, filler: filler, haystack)
+        for i in 1..<needles.count { points[i] = snap(rng.below(filler + 1), filler: filler, haystack) }
         let order = needles.indices.sorted { (points[$0], $0) < (points[$1], $1) }
 
         var tokens: [Int32] = []
@@ -86,33 +122,40 @@ public final class PromptBuilder {
         let all = placed.map { $0! }
         let queries = askOrder.enumerated().map { (q, k) -> PromptQuery in
             let values = all.filter { $0.key == keys[k] }.sorted { $0.tokenOffset < $1.tokenOffset }.map(\.value)
-            return PromptQuery(key: keys[k], questionTokens: questions[q], expected: values)
+            return PromptQuery(key: keys[k], text: questionTexts[q], questionTokens: questions[q], expected: values)
         }
         return BuiltPrompt(
             length: length, depth: depth, trial: trial, tokens: tokens,
+            text: tokenizer.decode(Array(tokens[prefix.count...])),
             needles: all.sorted { $0.tokenOffset < $1.tokenOffset }, queries: queries,
             needleTokenOffset: all[0].tokenOffset, regionStart: regionStart, regionLength: region)
     }
 
-    /// BOS, preamble and the haystack filler with no needle, `length` tokens: every prompt of at
-    /// most that length is this with needles inserted, cut short and a question appended — the
-    /// shared context of grid-level KV reuse.
-    public func needleFreeContext(length: Int) -> [Int32] {
-        let head = tokenizer.prefixTokens + tokenizer.encode(spec.preamble)
-        let filler = max(0, length - head.count)
-        haystack.ensure(filler)
-        return head + haystack.tokens[0..<filler]
+    /// BOS, preamble and the haystack filler with no needle, `length` tokens: with the byte
+    /// tokenizer every prompt of at most that length is this with needles inserted, cut short and
+    /// a question appended — the shared context of grid-level KV reuse. With a BPE tokenizer it is
+    /// the whole text's tokens, and prompts only approximately splice into it (the in-process
+    /// model that splices is byte-level).
+    public func needleFreeContext(length: Int) throws -> [Int32] {
+        switch haystack {
+        case .pieces(let hay):
+            let head = tokenizer.prefixTokens + tokenizer.encode(spec.preamble)
+            let filler = max(0, length - head.count)
+            hay.ensure(filler)
+            return head + hay.tokens[0..<filler]
+        case .wholeText(let hay):
+            try hay.ensure(length + HaystackText.restartTokens)
+            let text = Array(spec.preamble.utf8) + hay.bytes[0..<hay.start(length)]
+            return Array((tokenizer.prefixTokens + tokenizer.encode(UTF8Cut.string(text))).prefix(length))
+        }
     }
 
-    /// The haystack tokens this builder uses (a prefix of them forms every prompt's filler).
-    public var haystackTokens: HaystackTokens { haystack }
-
     /// Moves a filler offset back to a sentence start; the filler's end is a boundary too.
-    private func snap(_ offset: Int, filler: Int) -> Int {
+    private func snap(_ offset: Int, filler: Int, _ haystack: HaystackTokens) -> Int {
         offset >= filler ? filler : haystack.sentenceStart(atOrBefore: offset)
     }
 
-    private func fill(_ template: String, key: String, value: String?) -> String {
+    func fill(_ template: String, key: String, value: String?) -> String {
         var s = template.replacingOccurrences(of: "{key}", with: key)
         if let value { s = s.replacingOccurrences(of: "{value}", with: value) }
         return s

@@ -1,18 +1,20 @@
+import Foundation
+import NeedleSupport
 import Tokenizers
-/// The `generate` output (DESIGN.md): one JSON object per prompt, so prompts can be fed to any
-/// other runtime.
+/// The `generate` output (docs/TASK_SPEC.md): one JSON object per prompt, so prompts can be fed to
+/// any other runtime — as text, and as the exact token ids that were measured.
 extension BuiltPrompt {
-    public func jsonLine(task: String, tokenizer: any Tokenizer) -> String {
-        let text = tokenizer.decode(Array(tokens[tokenizer.prefixTokens.count...]))
+    public func jsonLine(spec: TaskSpec) -> String {
         let needlesJSON = needles.map {
             "{\"key\":\(JSONText.string($0.key)),\"value\":\(JSONText.string($0.value)),\"token_offset\":\($0.tokenOffset)}"
         }.joined(separator: ",")
-        let questions = queries.map { tokenizer.decode($0.questionTokens) }
         let perQuery = queries.map { JSONText.array($0.expected) }.joined(separator: ",")
-        return "{\"task\":\(JSONText.string(task)),\"length\":\(length),\"depth\":\(depth),\"trial\":\(trial),"
+        return "{\"task\":\(JSONText.string(spec.name)),\"length\":\(length),\"depth\":\(depth),\"trial\":\(trial),"
             + "\"prompt_tokens\":\(tokens.count),\"needle_token_offset\":\(needleTokenOffset),"
             + "\"expected\":\(JSONText.array(expected)),\"keys\":\(JSONText.array(queries.map(\.key))),"
-            + "\"questions\":\(JSONText.array(questions)),\"expected_per_question\":[\(perQuery)],"
-            + "\"needles\":[\(needlesJSON)],\"prompt\":\(JSONText.string(text))}"
+            + "\"questions\":\(JSONText.array(queries.map(\.text))),\"expected_per_question\":[\(perQuery)],"
+            + "\"needles\":[\(needlesJSON)],\"stop\":\(spec.stop.map(JSONText.string) ?? "null"),"
+            + "\"max_new_tokens\":\(spec.maxNewTokens),\"prompt\":\(JSONText.string(text)),"
+            + "\"prompt_ids\":\(JSONText.integers(tokens))}"
     }
 }

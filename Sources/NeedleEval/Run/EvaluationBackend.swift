@@ -1,3 +1,4 @@
+import Foundation
 import Tokenizers
 
 /// A model the pipeline can evaluate: how it counts tokens, what identifies it in the database,
@@ -9,6 +10,9 @@ public protocol EvaluationBackend: AnyObject {
     /// What `runs` records as the model; with the task, grid and seed it decides what `--resume`
     /// continues.
     var identity: ModelIdentity { get }
+    /// The tokenizer file prompts are measured with, recorded with the run and matched by
+    /// `--resume` (the same model and task measured in other tokens is another run).
+    var tokenizerIdentity: TokenizerIdentity { get }
     /// Settings recorded with the run that do not change which trials it has (threads, chunk
     /// size, ...), as a JSON object.
     var optionsJSON: String { get }
@@ -29,6 +33,31 @@ public struct ModelIdentity: Sendable, Equatable {
     public init(path: String, sha256: String) {
         self.path = path
         self.sha256 = sha256
+    }
+}
+
+/// What identifies the tokenizer of a run: its name and the SHA-256 of the file it was read from
+/// (for a model directory, its tokenizer.json; for a .tiktoken file, the rank file — a
+/// tiktoken.json beside it is not hashed).
+public struct TokenizerIdentity: Sendable, Equatable {
+    public var name: String
+    public var sha256: String
+
+    public init(name: String, sha256: String) {
+        self.name = name
+        self.sha256 = sha256
+    }
+
+    /// The identity of `tokenizer`, read from `path` (a directory, tokenizer.json or .tiktoken file).
+    public init(tokenizer: any Tokenizer, path: String) throws {
+        self.init(name: tokenizer.name, sha256: try SHA256.hex(fileAt: Self.file(forPath: path)))
+    }
+
+    /// The file `TokenizerFile.load(path:)` reads for `path`: tokenizer.json inside a directory.
+    public static func file(forPath path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return path }
+        return URL(fileURLWithPath: path).appendingPathComponent("tokenizer.json").path
     }
 }
 

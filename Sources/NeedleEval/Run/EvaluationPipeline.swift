@@ -19,7 +19,7 @@ public final class EvaluationPipeline {
 
     /// What happened, in order.
     public enum Event: Sendable {
-        /// `--resume` found no unfinished run of this model, task, grid and seed: a new one starts.
+        /// `--resume` found no unfinished run of this model, tokenizer, task, grid and seed: a new one starts.
         case nothingToResume
         /// The run is open; `pending` cells remain of `total`, `alreadyDone` were recorded before.
         case opened(runID: Int64, total: Int, alreadyDone: Int, pending: [TrialKey])
@@ -67,12 +67,17 @@ public final class EvaluationPipeline {
     /// The run to continue (`resume`) or a new one.
     private func openRun(resume: Bool, events: (Event) -> Void) throws -> RunRecord {
         let identity = backend.identity
+        let tokenizer = backend.tokenizerIdentity
         // The spec as run (command-line --needles included); seed and grid are columns of their own.
         let taskHash = SHA256.hex(spec.json)
         if resume {
-            if let run = try store.findResumableRun(modelSHA256: identity.sha256, taskHash: taskHash,
-                                                    gridJSON: plan.json, seed: spec.seed) {
+            if var run = try store.findResumableRun(modelSHA256: identity.sha256, taskHash: taskHash,
+                                                    gridJSON: plan.json, seed: spec.seed, tokenizer: tokenizer) {
                 try store.setStatus(runID: run.id!, .running)
+                if run.tokenizerName.isEmpty && run.tokenizerSHA256.isEmpty {
+                    try store.recordTokenizer(runID: run.id!, tokenizer)
+                    (run.tokenizerName, run.tokenizerSHA256) = (tokenizer.name, tokenizer.sha256)
+                }
                 return run
             }
             events(.nothingToResume)
@@ -80,7 +85,8 @@ public final class EvaluationPipeline {
         var run = RunRecord(
             modelPath: identity.path, modelSHA256: identity.sha256, taskName: spec.name, taskJSON: spec.json,
             taskHash: taskHash, gridJSON: plan.json, seed: spec.seed, toolVersion: NeedleEvalVersion.current,
-            host: ProcessInfo.processInfo.hostName, optionsJSON: backend.optionsJSON)
+            host: ProcessInfo.processInfo.hostName, optionsJSON: backend.optionsJSON,
+            tokenizerName: tokenizer.name, tokenizerSHA256: tokenizer.sha256)
         run.id = try store.createRun(run)
         return run
     }

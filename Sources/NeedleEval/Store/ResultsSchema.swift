@@ -3,7 +3,7 @@
 /// A migration that adds or drops a column must change `RunColumn` or `TrialColumn` to match
 /// (`StoreColumnTests` compares them with the schema built here; see docs/DATABASE.md).
 enum ResultsSchema {
-    static let migrations: [String] = [version1, version2]
+    static let migrations: [String] = [version1, version2, version3]
 
     static var currentVersion: Int { migrations.count }
 
@@ -93,5 +93,13 @@ enum ResultsSchema {
     static let version2 = """
         ALTER TABLE runs ADD COLUMN options_json TEXT NOT NULL DEFAULT '{}';
         CREATE INDEX runs_by_model_task ON runs (model_sha256, task_hash, status);
+        """
+
+    /// Version 3: the tokenizer prompts were measured with (name, SHA-256 of its file), matched by
+    /// --resume. Earlier runs get empty strings: they were all measured with the model's own
+    /// byte tokenizer, and resuming one fills them in.
+    static let version3 = """
+        ALTER TABLE runs ADD COLUMN tokenizer_name TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN tokenizer_sha256 TEXT NOT NULL DEFAULT '';
         """
 }

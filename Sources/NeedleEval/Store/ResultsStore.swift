@@ -53,18 +53,40 @@ public final class ResultsStore {
     }
 
     /// The latest run of this model, task and grid that is not finished (and, when `seed` is
-    /// given, has that seed): the run `--resume` continues. Nil when there is none.
+    /// given, has that seed; when `tokenizer` is given, was measured with that tokenizer or
+    /// recorded before runs named theirs): the run `--resume` continues. Nil when there is none.
     public func findResumableRun(modelSHA256: String, taskHash: String, gridJSON: String,
-                                 seed: UInt64? = nil) throws -> RunRecord? {
+                                 seed: UInt64? = nil, tokenizer: TokenizerIdentity? = nil) throws -> RunRecord? {
         var sql = "SELECT \(RunColumn.selectList()) FROM runs WHERE model_sha256 = :model AND task_hash = :task"
             + " AND grid_json = :grid AND status != 'finished'"
         if seed != nil { sql += " AND seed = :seed" }
+        // Runs from before schema version 3 have empty tokenizer columns: they were measured with
+        // the model's own tokenizer, the only one `run` could use then.
+        if tokenizer != nil {
+            sql += " AND ((tokenizer_name = :tokenizer AND tokenizer_sha256 = :tokenizer_sha)"
+                + " OR (tokenizer_name = '' AND tokenizer_sha256 = ''))"
+        }
         let statement = try database.prepare(sql + " ORDER BY id DESC LIMIT 1")
         try statement.bind(modelSHA256, named: "model")
         try statement.bind(taskHash, named: "task")
         try statement.bind(gridJSON, named: "grid")
         if let seed { try statement.bind(Int64(bitPattern: seed), named: "seed") }
+        if let tokenizer {
+            try statement.bind(tokenizer.name, named: "tokenizer")
+            try statement.bind(tokenizer.sha256, named: "tokenizer_sha")
+        }
         return try statement.step() ? RunColumn.decode(statement, path: path) : nil
+    }
+
+    /// Records the tokenizer of a run that has none recorded (one from before schema version 3,
+    /// being resumed). A run that already names a tokenizer keeps it.
+    public func recordTokenizer(runID: Int64, _ tokenizer: TokenizerIdentity) throws {
+        try database.writeTransaction {
+            let statement = try database.prepare(
+                "UPDATE runs SET tokenizer_name = ?, tokenizer_sha256 = ? WHERE id = ? AND tokenizer_name = '' AND tokenizer_sha256 = ''")
+            try statement.bind([tokenizer.name, tokenizer.sha256, runID])
+            try statement.run()
+        }
     }
 
     /// The run with this id, or nil. A stored value that cannot be read back is

@@ -5,6 +5,8 @@ enum RunColumn: Int, TableColumn {
     case status, startedAt, finishedAt
     /// Added by schema version 2.
     case optionsJSON
+    /// Added by schema version 3.
+    case tokenizerName, tokenizerSHA256
 
     static let table = "runs"
 
@@ -24,6 +26,8 @@ enum RunColumn: Int, TableColumn {
         case .startedAt: return "started_at"
         case .finishedAt: return "finished_at"
         case .optionsJSON: return "options_json"
+        case .tokenizerName: return "tokenizer_name"
+        case .tokenizerSHA256: return "tokenizer_sha256"
         }
     }
 
@@ -47,6 +51,8 @@ enum RunColumn: Int, TableColumn {
         case .startedAt: return .text(StoreTimestamp.format(run.startedAt))
         case .finishedAt: return run.finishedAt.map { .text(StoreTimestamp.format($0)) } ?? .null
         case .optionsJSON: return .text(run.optionsJSON)
+        case .tokenizerName: return .text(run.tokenizerName)
+        case .tokenizerSHA256: return .text(run.tokenizerSHA256)
         }
     }
 
@@ -63,6 +69,7 @@ enum RunColumn: Int, TableColumn {
                                     + RunStatus.allCases.map(\.rawValue).joined(separator: ", "),
                                    RunStatus.init(rawValue:)),
             startedAt: try row.timestamp(.startedAt), finishedAt: try row.optionalTimestamp(.finishedAt),
-            optionsJSON: try row.text(.optionsJSON))
+            optionsJSON: try row.text(.optionsJSON),
+            tokenizerName: try row.text(.tokenizerName), tokenizerSHA256: try row.text(.tokenizerSHA256))
     }
 }

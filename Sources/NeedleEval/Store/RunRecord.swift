@@ -26,11 +26,16 @@ public struct RunRecord: Sendable, Equatable {
     public var finishedAt: Date?
     /// Run options that do not change results (threads, chunk size, ...), as a JSON object.
     public var optionsJSON: String
+    /// The tokenizer prompts were measured with: its name and its file's SHA-256 (empty for runs
+    /// recorded before schema version 3).
+    public var tokenizerName: String
+    public var tokenizerSHA256: String
 
     public init(id: Int64? = nil, modelPath: String, modelSHA256: String, taskName: String,
                 taskJSON: String, taskHash: String, gridJSON: String, seed: UInt64,
                 toolVersion: String, host: String, status: RunStatus = .running,
-                startedAt: Date = Date(), finishedAt: Date? = nil, optionsJSON: String = "{}") {
+                startedAt: Date = Date(), finishedAt: Date? = nil, optionsJSON: String = "{}",
+                tokenizerName: String = "", tokenizerSHA256: String = "") {
         self.id = id
         self.modelPath = modelPath
         self.modelSHA256 = modelSHA256
@@ -45,6 +50,8 @@ public struct RunRecord: Sendable, Equatable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.optionsJSON = optionsJSON
+        self.tokenizerName = tokenizerName
+        self.tokenizerSHA256 = tokenizerSHA256
     }
 
     /// The grid, when `gridJSON` is in `TrialPlan`'s form.
