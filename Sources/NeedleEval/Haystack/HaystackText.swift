@@ -1,3 +1,4 @@
+import NeedleSupport
 import Tokenizers
 
 /// The haystack for tokenizers whose encodings are not concatenation-stable (BPE): the sentence
@@ -66,23 +67,7 @@ final class HaystackText {
     }
 
     /// Whether `needle` occurs in the first `limit` bytes of the text.
-    func contains(_ needle: [UInt8], within limit: Int) -> Bool {
-        guard let first = needle.first else { return true }
-        let end = min(limit, bytes.count) - needle.count
-        guard end >= 0 else { return false }
-        return bytes.withUnsafeBufferPointer { hay in
-            var i = 0
-            while i <= end {
-                if hay[i] == first {
-                    var j = 1
-                    while j < needle.count && hay[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return true }
-                }
-                i += 1
-            }
-            return false
-        }
-    }
+    func contains(_ needle: [UInt8], within limit: Int) -> Bool { bytes.containsSubsequence(needle, inFirst: limit) }
 
     /// Appends one block of sentences and encodes it from the restart point of the previous one.
     private func appendBlock() throws {

@@ -1,3 +1,4 @@
+import NeedleSupport
 import Tokenizers
 import Foundation
 
@@ -38,25 +39,7 @@ public final class HaystackTokens {
     }
 
     /// Whether `needle` occurs in the first `limit` tokens (first-token scan, then compare).
-    public func contains(_ needle: [Int32], within limit: Int) -> Bool {
-        guard let first = needle.first else { return true }
-        let end = min(limit, tokens.count) - needle.count
-        guard end >= 0 else { return false }
-        return tokens.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { n in
-                var i = 0
-                while i <= end {
-                    if hay[i] == first {
-                        var j = 1
-                        while j < n.count && hay[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
-    }
+    public func contains(_ needle: [Int32], within limit: Int) -> Bool { tokens.containsSubsequence(needle, inFirst: limit) }
 
     /// The last sentence start at or before `offset` (0 when none).
     public func sentenceStart(atOrBefore offset: Int) -> Int {

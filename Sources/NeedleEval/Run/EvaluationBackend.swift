@@ -30,10 +30,7 @@ public struct ModelIdentity: Sendable, Equatable {
     /// SHA-256 of the weights (or another content hash that changes when the model does).
     public var sha256: String
 
-    public init(path: String, sha256: String) {
-        self.path = path
-        self.sha256 = sha256
-    }
+    public init(path: String, sha256: String) { (self.path, self.sha256) = (path, sha256) }
 }
 
 /// What identifies the tokenizer of a run: its name and the SHA-256 of the file it was read from
@@ -43,10 +40,7 @@ public struct TokenizerIdentity: Sendable, Equatable {
     public var name: String
     public var sha256: String
 
-    public init(name: String, sha256: String) {
-        self.name = name
-        self.sha256 = sha256
-    }
+    public init(name: String, sha256: String) { (self.name, self.sha256) = (name, sha256) }
 
     /// The identity of `tokenizer`, read from `path` (a directory, tokenizer.json or .tiktoken file).
     public init(tokenizer: any Tokenizer, path: String) throws {

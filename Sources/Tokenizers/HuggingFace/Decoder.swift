@@ -11,8 +11,7 @@ indirect enum Decoder: Sendable {
     case sequence([Decoder])
 
     static func parse(_ value: Any, at path: String, json j: JSONPath) throws -> Decoder {
-        let d = try j.object(value, at: path)
-        let type = try j.string(d["type"] ?? NSNull(), at: j.join(path, "type"))
+        let (d, type) = try j.component(value, at: path)
         func known(_ keys: Set<String>) throws { try j.refuseUnknown(d, at: path, known: keys.union(["type"])) }
         switch type {
         case "ByteLevel": try known(["add_prefix_space", "trim_offsets", "use_regex"]); return .byteLevel
@@ -34,8 +33,7 @@ indirect enum Decoder: Sendable {
                           stop: try j.int(d["stop"] ?? 0, at: j.join(path, "stop")))
         case "Sequence":
             try known(["decoders"])
-            let items = try j.array(d["decoders"] ?? NSNull(), at: j.join(path, "decoders"))
-            return .sequence(try items.enumerated().map { try parse($1, at: j.join(path, "decoders") + "[\($0)]", json: j) })
+            return .sequence(try j.items(d, "decoders", at: path) { try parse($0, at: $1, json: j) })
         default:
             throw j.fail(j.join(path, "type"), "is \"\(type)\", a decoder this library does not implement",
                          "use ByteLevel, Metaspace, Replace, ByteFallback, Fuse, Strip or Sequence")

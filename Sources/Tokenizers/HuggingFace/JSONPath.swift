@@ -70,4 +70,16 @@ struct JSONPath {
     }
 
     func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
+
+    /// The items of the array at `key`, each parsed with its own JSON path (`key[i]`).
+    func items<T>(_ d: [String: Any], _ key: String, at path: String, _ parse: (Any, String) throws -> T) throws -> [T] {
+        let at = join(path, key)
+        return try array(d[key] ?? NSNull(), at: at).enumerated().map { try parse($1, at + "[\($0)]") }
+    }
+
+    /// A `{"type": ...}` component: its object and type name.
+    func component(_ value: Any, at path: String) throws -> (object: [String: Any], type: String) {
+        let d = try object(value, at: path)
+        return (d, try string(d["type"] ?? NSNull(), at: join(path, "type")))
+    }
 }

@@ -9,8 +9,7 @@ indirect enum Normalizer: Sendable {
     case sequence([Normalizer])
 
     static func parse(_ value: Any, at path: String, json j: JSONPath) throws -> Normalizer {
-        let d = try j.object(value, at: path)
-        let type = try j.string(d["type"] ?? NSNull(), at: j.join(path, "type"))
+        let (d, type) = try j.component(value, at: path)
         func known(_ keys: Set<String>) throws { try j.refuseUnknown(d, at: path, known: keys.union(["type"])) }
         switch type {
         case "NFC": try known([]); return .nfc
@@ -31,8 +30,7 @@ indirect enum Normalizer: Sendable {
                           right: try j.bool(d["strip_right"] ?? false, at: j.join(path, "strip_right")))
         case "Sequence":
             try known(["normalizers"])
-            let items = try j.array(d["normalizers"] ?? NSNull(), at: j.join(path, "normalizers"))
-            return .sequence(try items.enumerated().map { try parse($1, at: j.join(path, "normalizers") + "[\($0)]", json: j) })
+            return .sequence(try j.items(d, "normalizers", at: path) { try parse($0, at: $1, json: j) })
         default:
             throw j.fail(j.join(path, "type"), "is \"\(type)\", a normalizer this library does not implement",
                          "use NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace (string pattern), Strip or Sequence")

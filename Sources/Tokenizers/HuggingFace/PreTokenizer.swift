@@ -30,8 +30,7 @@ indirect enum PreTokenizer: Sendable {
     }
 
     static func parse(_ value: Any, at path: String, json j: JSONPath) throws -> PreTokenizer {
-        let d = try j.object(value, at: path)
-        let type = try j.string(d["type"] ?? NSNull(), at: j.join(path, "type"))
+        let (d, type) = try j.component(value, at: path)
         func known(_ keys: Set<String>) throws { try j.refuseUnknown(d, at: path, known: keys.union(["type"])) }
         func flag(_ key: String, _ fallback: Bool) throws -> Bool { try j.bool(j.optional(d, key) ?? fallback, at: j.join(path, key)) }
         switch type {
@@ -75,8 +74,7 @@ indirect enum PreTokenizer: Sendable {
             return .metaspace(replacement: rep.unicodeScalars.first!, prepend: scheme, split: try flag("split", true))
         case "Sequence":
             try known(["pretokenizers"])
-            let items = try j.array(d["pretokenizers"] ?? NSNull(), at: j.join(path, "pretokenizers"))
-            let steps = try items.enumerated().map { try parse($1, at: j.join(path, "pretokenizers") + "[\($0)]", json: j) }
+            let steps = try j.items(d, "pretokenizers", at: path) { try parse($0, at: $1, json: j) }
             for (i, step) in steps.enumerated() where step.containsByteLevel && i != steps.count - 1 {
                 throw j.fail(j.join(path, "pretokenizers") + "[\(i)]", "is a ByteLevel step before other steps",
                              "this library implements ByteLevel only as the last pre-tokenizer")

@@ -71,34 +71,18 @@ enum RawJSON {
             guard i < bytes.count else { throw Malformed(offset: i) }
             switch bytes[i] {
             case UInt8(ascii: "{"):
-                i += 1
                 var members: [(key: [UInt8], value: RawJSON)] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                while true {
-                    skipSpace()
-                    let key = try string()
-                    try expect(UInt8(ascii: ":"))
-                    members.append((key, try value()))
-                    skipSpace()
-                    guard i < bytes.count else { throw Malformed(offset: i) }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    try expect(UInt8(ascii: "}"))
-                    return .object(members)
+                try elements(closing: UInt8(ascii: "}")) { p in
+                    p.skipSpace()
+                    let key = try p.string()
+                    try p.expect(UInt8(ascii: ":"))
+                    members.append((key, try p.value()))
                 }
+                return .object(members)
             case UInt8(ascii: "["):
-                i += 1
                 var items: [RawJSON] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                while true {
-                    items.append(try value())
-                    skipSpace()
-                    guard i < bytes.count else { throw Malformed(offset: i) }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    try expect(UInt8(ascii: "]"))
-                    return .array(items)
-                }
+                try elements(closing: UInt8(ascii: "]")) { p in items.append(try p.value()) }
+                return .array(items)
             case UInt8(ascii: "\""):
                 return .string(try string())
             case UInt8(ascii: "t"): try literal("true"); return .bool(true)
@@ -111,6 +95,21 @@ enum RawJSON {
                     throw Malformed(offset: start)
                 }
                 return .number(n)
+            }
+        }
+
+        /// The comma-separated elements after an opening bracket, up to `closing`.
+        mutating func elements(closing: UInt8, _ element: (inout Parser) throws -> Void) throws {
+            i += 1
+            skipSpace()
+            if i < bytes.count, bytes[i] == closing { i += 1; return }
+            while true {
+                try element(&self)
+                skipSpace()
+                guard i < bytes.count else { throw Malformed(offset: i) }
+                if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                try expect(closing)
+                return
             }
         }
 
