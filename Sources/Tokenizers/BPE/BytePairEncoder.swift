@@ -70,8 +70,9 @@ struct PieceCache {
 
     func lookup(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64) -> [Int32]? {
         let s = slot(hash)
-        guard hashes[s] == hash, keys[s].count == piece.count, keys[s].elementsEqual(piece) else { return nil }
-        return ids[s]
+        guard hashes[s] == hash, keys[s].count == piece.count else { return nil }
+        let same = keys[s].withUnsafeBytes { memcmp($0.baseAddress!, piece.baseAddress!, piece.count) == 0 }
+        return same ? ids[s] : nil
     }
 
     mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash: UInt64, ids tokens: [Int32]) {
