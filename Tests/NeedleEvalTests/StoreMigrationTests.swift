@@ -38,7 +38,7 @@ final class StoreMigrationTests: XCTestCase {
 
         let store = try ResultsStore(path: path)
         XCTAssertEqual(try store.database.userVersion(), 3)
-        XCTAssertEqual(ResultsStore.schemaVersion, 3)
+        XCTAssertEqual(ResultsStore.schemaVersion, 4)
         let run = try XCTUnwrap(store.run(id: 1))
         XCTAssertEqual(run.optionsJSON, "{}")  // the column migration 2 added, with its default
         XCTAssertEqual([run.tokenizerName, run.tokenizerSHA256], ["", ""])  // migration 3's
