@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import NeedleEval
+import Tokenizers
 
 /// `AnswerImport` in process: the committed prompts/answers fixture (Fixtures/offline, answered by
 /// the PyTorch reference), real SQLite files.
@@ -177,5 +178,33 @@ final class AnswerImportTests: XCTestCase {
         XCTAssertEqual(found.map(\.description), ["\(conflicting):5: output: run \(run) already has a different answer for length 1024, depth 100%, trial 0; score into another --db or --model-name"])
         XCTAssertEqual(try store.trials(runID: run).count, 2)
         XCTAssertEqual(try store.run(id: run)?.answersPath, first)
+    }
+
+    /// Multi-query prompts take `outputs`, one per question, scored question by question and
+    /// stored joined with a newline, as `run` stores them.
+    func testMultiQueryAnswersTakeOneOutputPerQuestion() throws {
+        let folder = try makeTemporaryFolder(self)
+        let spec = try loadTask("niah_multiquery.json").applying(TaskOverrides(trials: 1, seed: 3, lengths: [1024], depths: [50]))
+        let run = PromptRunDefinition(spec: spec, tokenizer: TokenizerIdentity(name: "bytes", sha256: ""))
+        let prompt = try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()).build(length: 1024, depth: 50, trial: 0)
+        let prompts = try write([prompt.jsonLine(spec: spec, run: run)], in: folder, "p.jsonl")
+        let id = run.promptID(TrialKey(length: 1024, depth: 50, trial: 0))
+        var outputs = prompt.queries.map { $0.expected[0] + "." }
+        XCTAssertEqual(outputs.count, 4)
+        outputs[2] = "0000000."
+        let answers = try write([String(decoding: try JSONSerialization.data(withJSONObject: ["id": id, "outputs": outputs]), as: UTF8.self)],
+                                in: folder, "a.jsonl")
+        let store = try ResultsStore(path: folder.appendingPathComponent("r.sqlite").path)
+        let outcome = try AnswerImport(promptsPath: prompts, answersPath: answers, modelName: "m").record(into: store)
+        XCTAssertEqual(outcome.status, .finished)
+        let trial = try XCTUnwrap(try store.trials(runID: outcome.runID).first)
+        XCTAssertEqual(trial.output, outputs.joined(separator: "\n"))
+        XCTAssertFalse(trial.correct)
+        XCTAssertEqual(trial.score, 0.75)
+        XCTAssertEqual(trial.keysJSON, JSONText.array(prompt.queries.map(\.key)))
+
+        let single = try write(["{\"id\":\"\(id)\",\"output\":\"1.\"}"], in: folder, "single.jsonl")
+        let found = problems { _ = try AnswerImport(promptsPath: prompts, answersPath: single, modelName: "m") }
+        XCTAssertEqual(found.map(\.description), ["\(single):1: outputs: has 1 answers but prompt \(id) (line 1 of \(prompts)) asks 4 questions; give outputs with one string per question"])
     }
 }
