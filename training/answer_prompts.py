@@ -7,7 +7,7 @@ theirs), which shows whether a miss comes from a paragraph break near the needle
 Usage: needle-eval generate --task T --lengths 4K --depths 50 --trials 5 --out p.jsonl
        python3 training/answer_prompts.py MODEL p.jsonl [--flatten-newlines] [--verbose] [--answers-out a.jsonl]
 --answers-out writes one answer per prompt in the format `needle-eval score` imports:
-{"id", "output"} ({"id", "outputs"} for several questions), "prompt_tokens" and "prefill_ms"/"decode_ms"."""
+{"id", "output"} ({"id", "outputs"} for several questions), "prompt_tokens" and the trial's time as "decode_ms"."""
 import argparse
 import collections
 import json
