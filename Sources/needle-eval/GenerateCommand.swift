@@ -24,11 +24,15 @@ struct GenerateCommand: ParsableCommand {
         let tok: any Tokenizer = try tokenizer.map(TokenizerOption.load) ?? ByteTokenizer()
         let plan = spec.plan
         let builder = try PromptBuilder(spec: spec, tokenizer: tok)
+        // The built-in byte tokenizer has no file to hash: its hash is empty.
+        let identity = try tokenizer.map { try TokenizerIdentity(tokenizer: tok, path: $0) }
+            ?? TokenizerIdentity(name: tok.name, sha256: "")
+        let run = PromptRunDefinition(spec: spec, tokenizer: identity)
         let writer = try AtomicFileWriter(url: URL(fileURLWithPath: out))
         let start = Date()
         for cell in plan.cells {
             let prompt = try builder.build(length: cell.length, depth: cell.depth, trial: cell.trial)
-            try writer.write(prompt.jsonLine(spec: spec) + "\n")
+            try writer.write(prompt.jsonLine(spec: spec, run: run) + "\n")
         }
         try writer.commit()
         let seconds = Date().timeIntervalSince(start)

@@ -12,6 +12,7 @@ struct NeedleEvalCommand: ParsableCommand {
         subcommands: [
             RunCommand.self,
             GenerateCommand.self,
+            ScoreCommand.self,
             CorpusCommand.self,
             QueryCommand.self,
             RunsCommand.self,

@@ -7,7 +7,7 @@ final class HelpTests: XCTestCase {
     func testHelpListsEverySubcommand() throws {
         let r = try runCLI(["--help"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for sub in ["run", "generate", "corpus", "query", "runs", "export", "bench", "tokenize"] {
+        for sub in ["run", "generate", "score", "corpus", "query", "runs", "export", "bench", "tokenize"] {
             XCTAssertTrue(r.stdout.contains("\n  \(sub) "), "--help lists \(sub):\n\(r.stdout)")
         }
     }
@@ -16,6 +16,7 @@ final class HelpTests: XCTestCase {
         let flags: [String: [String]] = [
             "run": ["--task", "--model", "--length", "--lengths", "--depths", "--trials", "--seed", "--db", "--resume", "--threads"],
             "generate": ["--task", "--lengths", "--depths", "--trials", "--tokenizer", "--out"],
+            "score": ["--prompts", "--answers", "--db", "--model-name"],
             "query": ["--db", "--csv"],
             "bench": ["--model", "--lengths", "--arch", "--json"],
         ]

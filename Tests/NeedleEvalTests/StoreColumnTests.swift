@@ -35,7 +35,8 @@ final class StoreColumnTests: XCTestCase {
                   seed: UInt64.max - 12_345, toolVersion: "9.8.7", host: "host-Ω", status: .interrupted,
                   startedAt: Date(timeIntervalSince1970: 1_800_000_000.007),
                   finishedAt: Date(timeIntervalSince1970: 1_800_003_600.999), optionsJSON: "{\"threads\":3}",
-                  tokenizerName: "tiktoken:cl100k_base", tokenizerSHA256: "5e1ec7ed")
+                  tokenizerName: "tiktoken:cl100k_base", tokenizerSHA256: "5e1ec7ed", backend: "offline",
+                  answersPath: "answers/ü.jsonl", answersSHA256: "a11ce5")
     }
 
     private func unusualTrial(runID: Int64) -> TrialRecord {
@@ -66,6 +67,7 @@ final class StoreColumnTests: XCTestCase {
             "status": .text("interrupted"), "started_at": .text("2027-01-15T08:00:00.007Z"),
             "finished_at": .text("2027-01-15T09:00:00.999Z"), "options_json": .text("{\"threads\":3}"),
             "tokenizer_name": .text("tiktoken:cl100k_base"), "tokenizer_sha256": .text("5e1ec7ed"),
+            "backend": .text("offline"), "answers_path": .text("answers/ü.jsonl"), "answers_sha256": .text("a11ce5"),
         ])
     }
 

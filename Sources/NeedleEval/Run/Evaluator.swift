@@ -31,24 +31,15 @@ public final class Evaluator {
         let started = Date()
         let prompt = try builder.build(length: key.length, depth: key.depth, trial: key.trial)
         try responder.begin(prompt: prompt.tokens)
-        var answers: [AnswerScore] = []
         var outputs: [String] = []
         for (i, query) in prompt.queries.enumerated() {
-            let output = try responder.answer(followUp: i == 0 ? [] : query.questionTokens,
-                                              stop: spec.stop, maxNewTokens: spec.maxNewTokens)
-            outputs.append(output)
-            answers.append(Scorer.score(output: output, expected: query.expected, stop: spec.stop))
+            outputs.append(try responder.answer(followUp: i == 0 ? [] : query.questionTokens,
+                                                stop: spec.stop, maxNewTokens: spec.maxNewTokens))
         }
-        let score = TrialScore(answers: answers)
-        let m = responder.metrics
-        return TrialRecord(
-            runID: runID, length: key.length, depth: key.depth, trial: key.trial,
-            keysJSON: JSONText.array(prompt.queries.map(\.key)),
-            expectedJSON: "[" + prompt.queries.map { JSONText.array($0.expected) }.joined(separator: ",") + "]",
-            output: outputs.joined(separator: "\n"), correct: score.correct, score: score.score,
-            promptTokens: prompt.tokens.count, needleTokenOffset: prompt.needleTokenOffset,
-            prefillMilliseconds: m.prefillMilliseconds, decodeMilliseconds: m.decodeMilliseconds,
-            peakRSSBytes: m.peakRSSBytes, kvBytes: m.kvBytes, startedAt: started, finishedAt: Date())
+        return TrialRecord(scoring: outputs, key: key, runID: runID, keys: prompt.queries.map(\.key),
+                           expected: prompt.queries.map(\.expected), stop: spec.stop,
+                           promptTokens: prompt.tokens.count, needleTokenOffset: prompt.needleTokenOffset,
+                           metrics: responder.metrics, startedAt: started, finishedAt: Date())
     }
 
     /// Runs `pending` cells in order until done or `shouldStop` says so (checked between trials,

@@ -3,7 +3,7 @@
 /// A migration that adds or drops a column must change `RunColumn` or `TrialColumn` to match
 /// (`StoreColumnTests` compares them with the schema built here; see docs/DATABASE.md).
 enum ResultsSchema {
-    static let migrations: [String] = [version1, version2, version3]
+    static let migrations: [String] = [version1, version2, version3, version4]
 
     static var currentVersion: Int { migrations.count }
 
@@ -101,5 +101,14 @@ enum ResultsSchema {
     static let version3 = """
         ALTER TABLE runs ADD COLUMN tokenizer_name TEXT NOT NULL DEFAULT '';
         ALTER TABLE runs ADD COLUMN tokenizer_sha256 TEXT NOT NULL DEFAULT '';
+        """
+
+    /// Version 4: where a run's answers came from. `backend` is `in-process` for `needle-eval run`
+    /// (every earlier run) and `offline` for answers imported by `needle-eval score`, which also
+    /// records the answers file (as given) and its SHA-256 — of the last file that added trials.
+    static let version4 = """
+        ALTER TABLE runs ADD COLUMN backend TEXT NOT NULL DEFAULT 'in-process';
+        ALTER TABLE runs ADD COLUMN answers_path TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN answers_sha256 TEXT NOT NULL DEFAULT '';
         """
 }

@@ -7,6 +7,8 @@ enum RunColumn: Int, TableColumn {
     case optionsJSON
     /// Added by schema version 3.
     case tokenizerName, tokenizerSHA256
+    /// Added by schema version 4.
+    case backend, answersPath, answersSHA256
 
     static let table = "runs"
 
@@ -28,6 +30,9 @@ enum RunColumn: Int, TableColumn {
         case .optionsJSON: return "options_json"
         case .tokenizerName: return "tokenizer_name"
         case .tokenizerSHA256: return "tokenizer_sha256"
+        case .backend: return "backend"
+        case .answersPath: return "answers_path"
+        case .answersSHA256: return "answers_sha256"
         }
     }
 
@@ -53,6 +58,9 @@ enum RunColumn: Int, TableColumn {
         case .optionsJSON: return .text(run.optionsJSON)
         case .tokenizerName: return .text(run.tokenizerName)
         case .tokenizerSHA256: return .text(run.tokenizerSHA256)
+        case .backend: return .text(run.backend)
+        case .answersPath: return .text(run.answersPath)
+        case .answersSHA256: return .text(run.answersSHA256)
         }
     }
 
@@ -70,6 +78,8 @@ enum RunColumn: Int, TableColumn {
                                    RunStatus.init(rawValue:)),
             startedAt: try row.timestamp(.startedAt), finishedAt: try row.optionalTimestamp(.finishedAt),
             optionsJSON: try row.text(.optionsJSON),
-            tokenizerName: try row.text(.tokenizerName), tokenizerSHA256: try row.text(.tokenizerSHA256))
+            tokenizerName: try row.text(.tokenizerName), tokenizerSHA256: try row.text(.tokenizerSHA256),
+            backend: try row.text(.backend), answersPath: try row.text(.answersPath),
+            answersSHA256: try row.text(.answersSHA256))
     }
 }

@@ -30,12 +30,18 @@ public struct RunRecord: Sendable, Equatable {
     /// recorded before schema version 3).
     public var tokenizerName: String
     public var tokenizerSHA256: String
+    /// Who answered (schema version 4): `in-process` (`needle-eval run`) or `offline` (answers
+    /// imported by `needle-eval score`, from `answersPath` with `answersSHA256`; empty otherwise).
+    public var backend: String
+    public var answersPath: String
+    public var answersSHA256: String
 
     public init(id: Int64? = nil, modelPath: String, modelSHA256: String, taskName: String,
                 taskJSON: String, taskHash: String, gridJSON: String, seed: UInt64,
                 toolVersion: String, host: String, status: RunStatus = .running,
                 startedAt: Date = Date(), finishedAt: Date? = nil, optionsJSON: String = "{}",
-                tokenizerName: String = "", tokenizerSHA256: String = "") {
+                tokenizerName: String = "", tokenizerSHA256: String = "", backend: String = RunRecord.inProcess,
+                answersPath: String = "", answersSHA256: String = "") {
         self.id = id
         self.modelPath = modelPath
         self.modelSHA256 = modelSHA256
@@ -52,7 +58,14 @@ public struct RunRecord: Sendable, Equatable {
         self.optionsJSON = optionsJSON
         self.tokenizerName = tokenizerName
         self.tokenizerSHA256 = tokenizerSHA256
+        self.backend = backend
+        self.answersPath = answersPath
+        self.answersSHA256 = answersSHA256
     }
+
+    /// The `backend` values.
+    public static let inProcess = "in-process"
+    public static let offline = "offline"
 
     /// The grid, when `gridJSON` is in `TrialPlan`'s form.
     public var grid: TrialPlan? { TrialPlan(json: gridJSON) }
