@@ -35,8 +35,7 @@ indirect enum Decoder: Sendable {
             try known(["decoders"])
             return .sequence(try j.items(d, "decoders", at: path) { try parse($0, at: $1, json: j) })
         default:
-            throw j.fail(j.join(path, "type"), "is \"\(type)\", a decoder this library does not implement",
-                         "use ByteLevel, Metaspace, Replace, ByteFallback, Fuse, Strip or Sequence")
+            throw j.unsupported(path, type, "a decoder", use: "use ByteLevel, Metaspace, Replace, ByteFallback, Fuse, Strip or Sequence")
         }
     }
 

@@ -77,6 +77,11 @@ struct JSONPath {
         return try array(d[key] ?? NSNull(), at: at).enumerated().map { try parse($1, at + "[\($0)]") }
     }
 
+    /// The error for a component `type` this library does not implement (`what`: "a decoder"...).
+    func unsupported(_ path: String, _ type: String, _ what: String, use: String) -> TokenizerError {
+        fail(join(path, "type"), "is \"\(type)\", \(what) this library does not implement", use)
+    }
+
     /// A `{"type": ...}` component: its object and type name.
     func component(_ value: Any, at path: String) throws -> (object: [String: Any], type: String) {
         let d = try object(value, at: path)

@@ -26,14 +26,13 @@ indirect enum Normalizer: Sendable {
                             content: try j.string(d["content"] ?? NSNull(), at: j.join(path, "content")))
         case "Strip":
             try known(["strip_left", "strip_right"])
-            return .strip(left: try j.bool(d["strip_left"] ?? false, at: j.join(path, "strip_left")),
-                          right: try j.bool(d["strip_right"] ?? false, at: j.join(path, "strip_right")))
+            func side(_ key: String) throws -> Bool { try j.bool(d[key] ?? false, at: j.join(path, key)) }
+            return .strip(left: try side("strip_left"), right: try side("strip_right"))
         case "Sequence":
             try known(["normalizers"])
             return .sequence(try j.items(d, "normalizers", at: path) { try parse($0, at: $1, json: j) })
         default:
-            throw j.fail(j.join(path, "type"), "is \"\(type)\", a normalizer this library does not implement",
-                         "use NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace (string pattern), Strip or Sequence")
+            throw j.unsupported(path, type, "a normalizer", use: "use NFC, NFD, NFKC, NFKD, Lowercase, Prepend, Replace (string pattern), Strip or Sequence")
         }
     }
 

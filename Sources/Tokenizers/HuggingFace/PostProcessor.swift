@@ -55,8 +55,7 @@ struct PostProcessor: Sendable {
             }
             return p
         default:
-            throw j.fail(j.join(path, "type"), "is \"\(type)\", a post-processor this library does not implement",
-                         "use TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing or Sequence")
+            throw j.unsupported(path, type, "a post-processor", use: "use TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing or Sequence")
         }
     }
 }

@@ -81,8 +81,7 @@ indirect enum PreTokenizer: Sendable {
             }
             return .sequence(steps)
         default:
-            throw j.fail(j.join(path, "type"), "is \"\(type)\", a pre-tokenizer this library does not implement",
-                         "use ByteLevel, Split, Metaspace or Sequence")
+            throw j.unsupported(path, type, "a pre-tokenizer", use: "use ByteLevel, Split, Metaspace or Sequence")
         }
     }
 
