@@ -45,6 +45,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("verify-up-to"), help: "With --grid-depths: also prefill cells up to this length fresh and compare logits.")
     var verifyUpTo = "64K"
 
+    @Option(name: .customLong("store"), help: "Instead of the runtime: record this many trials in a temporary results database and time inserts, exports and reads.")
+    var storeTrials: Int?
     @Option(help: "Instead of the runtime: encoding speed of this tokenizer (tokenizer.json, .tiktoken or a model directory) on --text.")
     var tokenizer: String?
     @Option(help: "With --tokenizer: the text file to encode.")
@@ -52,6 +54,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if (tokenizer == nil) != (text == nil) { throw ValidationError("--tokenizer and --text go together. Fix: give both") }
+        if let storeTrials, storeTrials < 1 { throw ValidationError("--store must be ≥ 1. Fix: e.g. --store 100000") }
         if let arch, ModelConfig.Architecture(rawValue: arch) == nil {
             throw ValidationError("--arch '\(arch)' is unknown. Fix: use yoco or transformer")
         }
@@ -98,6 +101,10 @@ struct BenchCommand: ParsableCommand {
         // Benchmarks should measure the fast kernels; a no-op if main already did this, if the
         // user set OPENBLAS_CORETYPE, or if the CPU lacks AVX-512.
         BLASLauncher.reexecWithFastKernelsIfNeeded()
+        if let storeTrials {
+            try BenchPrinter.store(trials: storeTrials, json: json)
+            return
+        }
         if let tokenizer, let text {
             guard let data = FileManager.default.contents(atPath: text) else { throw ValidationError("--text \(text): cannot read the file") }
             try BenchPrinter.tokenizer(path: tokenizer, text: String(decoding: data, as: UTF8.self), json: json)

@@ -1,4 +1,5 @@
 import Foundation
+import NeedleEval
 import NeedleSupport
 import Tokenizers
 import YOCORuntime
@@ -77,6 +78,15 @@ enum BenchPrinter {
         }
         print(String(format: "total    %7.3f   %7.3f   speed-up %.2fx   snapshots %@", report.freshSeconds, report.reuseSeconds,
                      report.freshSeconds / report.reuseSeconds, ByteSize.label(report.snapshotBytes)))
+    }
+
+    static func store(trials: Int, json: Bool) throws {
+        let r = try StoreBenchmark.run(trials: trials)
+        if json { try printJSON(r); return }
+        print(String(format: "results store, %d trials (one transaction each): insert mean %.3f ms, p50 %.3f, p99 %.3f, max %.3f",
+                     r.trials, r.insertMeanMs, r.insertP50Ms, r.insertP99Ms, r.insertMaxMs))
+        print(String(format: "from a fresh connection: heatmap wide CSV %.1f ms, long CSV %.1f ms, SVG %.1f ms; all trials read in %.1f ms; file %@",
+                     r.exportWideCSVMs, r.exportLongCSVMs, r.exportSVGMs, r.readAllTrialsMs, ByteSize.label(r.fileBytes)))
     }
 
     static func tokenizer(path: String, text: String, json: Bool) throws {

@@ -45,3 +45,18 @@ final class HelpTests: XCTestCase {
         XCTAssertGreaterThan(named, 0, "query --help points to the database schema's page")
     }
 }
+
+/// `bench --store` (the store benchmark, kept out of the test suite's timings) records what it
+/// says it recorded; the numbers themselves are not asserted.
+final class StoreBenchCLITests: XCTestCase {
+    func testStoreBenchRecordsTheTrialsItReports() throws {
+        let r = try runCLI(["bench", "--store", "300", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["trials"] as? Int, 300)
+        for key in ["insert_mean_ms", "insert_p99_ms", "export_svg_ms", "read_all_trials_ms"] {
+            XCTAssertNotNil(report[key] as? Double, key)
+        }
+        XCTAssertEqual(try runCLI(["bench", "--store", "0"]).status, 2, "a bad count is a usage error")
+    }
+}
