@@ -45,12 +45,10 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("verify-up-to"), help: "With --grid-depths: also prefill cells up to this length fresh and compare logits.")
     var verifyUpTo = "64K"
 
-    @Option(name: .customLong("store"), help: "Instead of the runtime: record this many trials in a temporary results database and time inserts, exports and reads.")
-    var storeTrials: Int?
-    @Option(help: "Instead of the runtime: encoding speed of this tokenizer (tokenizer.json, .tiktoken or a model directory) on --text.")
-    var tokenizer: String?
-    @Option(help: "With --tokenizer: the text file to encode.")
-    var text: String?
+    // Other benchmarks than the runtime's: the results store, a tokenizer.
+    @Option(name: .customLong("store"), help: "Instead of the runtime: record this many trials in a temporary results database and time inserts, exports and reads.") var storeTrials: Int?
+    @Option(help: "Instead of the runtime: encoding speed of this tokenizer (tokenizer.json, .tiktoken or a model directory) on --text.") var tokenizer: String?
+    @Option(help: "With --tokenizer: the text file to encode.") var text: String?
 
     func validate() throws {
         if (tokenizer == nil) != (text == nil) { throw ValidationError("--tokenizer and --text go together. Fix: give both") }
