@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 
 /// Encoding throughput of a tokenizer on one thread (`bench --tokenizer`), measured the way the
 /// reference libraries are: the whole text encoded once by a freshly loaded tokenizer (its word
@@ -24,17 +25,16 @@ public enum TokenizerBenchmark {
     }
 
     public static func run(path: String, text: String) throws -> Report {
-        var t0 = DispatchTime.now().uptimeNanoseconds
+        var clock = Stopwatch()
         let tok = try TokenizerFile.load(path: path)
-        let load = seconds(since: t0)
-        t0 = DispatchTime.now().uptimeNanoseconds
+        let load = clock.seconds
+        clock = Stopwatch()
         let ids = tok.encode(text)
-        let cold = seconds(since: t0)
-        t0 = DispatchTime.now().uptimeNanoseconds
+        let cold = clock.seconds
+        clock = Stopwatch()
         _ = tok.encode(text)
-        let warm = seconds(since: t0)
+        let warm = clock.seconds
         return Report(tokenizer: tok.name, bytes: text.utf8.count, tokens: ids.count, loadSeconds: load, coldSeconds: cold, warmSeconds: warm)
     }
 
-    private static func seconds(since t0: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
 }

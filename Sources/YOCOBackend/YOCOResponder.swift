@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 import NeedleEval
 import YOCORuntime
 
@@ -27,25 +28,25 @@ final class YOCOResponder: Responder {
     func begin(prompt: [Int32]) throws {
         _ = ProcessMemory.resetPeak()
         metrics = ResponderMetrics()
-        let start = DispatchTime.now()
+        let clock = Stopwatch()
         if let spliceBase {
             _ = try session.prefillSplicing(prompt, base: spliceBase)
         } else {
             _ = try session.prefillReusingPrefix(prompt)
         }
-        metrics.prefillMilliseconds += milliseconds(since: start)
+        metrics.prefillMilliseconds += clock.milliseconds
         updateMemory()
     }
 
     func answer(followUp: [Int32], stop: String?, maxNewTokens: Int) throws -> String {
         if !followUp.isEmpty {
-            let start = DispatchTime.now()
+            let clock = Stopwatch()
             _ = try session.prefill(followUp)
-            metrics.prefillMilliseconds += milliseconds(since: start)
+            metrics.prefillMilliseconds += clock.milliseconds
         }
-        let start = DispatchTime.now()
+        let clock = Stopwatch()
         let tokens = try session.generate(maxNewTokens: maxNewTokens, stop: stop)
-        metrics.decodeMilliseconds += milliseconds(since: start)
+        metrics.decodeMilliseconds += clock.milliseconds
         metrics.generatedTokens += tokens.count
         updateMemory()
         return model.tokenizer.decode(tokens)
@@ -56,7 +57,4 @@ final class YOCOResponder: Responder {
         metrics.kvBytes = session.kvCacheBytes
     }
 
-    private func milliseconds(since start: DispatchTime) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-    }
 }

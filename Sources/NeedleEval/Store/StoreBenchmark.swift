@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 
 /// `needle-eval bench --store N`: what the results store costs, in a temporary file — recording
 /// N trials one transaction each (the latency every finished trial pays), then, from a freshly
@@ -33,15 +34,15 @@ public enum StoreBenchmark {
                                     keysJSON: "[\"Paris\"]", expectedJSON: "[[\"1234567\"]]", output: "1234567.",
                                     correct: key.trial % 7 != 0, score: key.trial % 7 != 0 ? 1 : 0,
                                     promptTokens: key.length, needleTokenOffset: key.length * key.depth / 100)
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let clock = Stopwatch()
             try store.record(trial)
-            latencies.append(milliseconds(since: t0))
+            latencies.append(clock.milliseconds)
         }
         let reader = try ResultsStore(path: path, create: false)
         func timed(_ body: () throws -> Void) rethrows -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let clock = Stopwatch()
             try body()
-            return milliseconds(since: t0)
+            return clock.milliseconds
         }
         let wide = try timed { _ = try HeatmapExport.render(store: reader, runID: runID, format: .csv, long: false) }
         let long = try timed { _ = try HeatmapExport.render(store: reader, runID: runID, format: .csv, long: true) }
@@ -55,5 +56,4 @@ public enum StoreBenchmark {
                       exportWideCSVMs: wide, exportLongCSVMs: long, exportSVGMs: svg, readAllTrialsMs: read, fileBytes: bytes)
     }
 
-    private static func milliseconds(since t0: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6 }
 }

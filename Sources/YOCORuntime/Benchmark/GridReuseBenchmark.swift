@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 
 /// `bench --grid-depths N`: a whole needle grid (every length × N depths, in the order `run`
 /// uses) on one random haystack, prefilled with grid-level KV reuse (one base prefill of the
@@ -37,24 +38,24 @@ public enum GridReuseBenchmark {
         let percents = BenchmarkPrompts.percents(depths)
 
         let fresh = InferenceSession(model: m, options: options, capacity: longest + 1)
-        var t0 = DispatchTime.now().uptimeNanoseconds
+        var clock = Stopwatch()
         try fresh.prefill(BenchmarkPrompts.prompt(hay: hay, length: longest, percent: 50))
-        let oneLongest = secondsSince(t0)
+        let oneLongest = clock.seconds
 
         ProcessMemory.resetPeak()
-        t0 = DispatchTime.now().uptimeNanoseconds
+        clock = Stopwatch()
         let base = try SpliceBase(model: m, tokens: hay, options: options)
         var report = Report(depths: depths, chunk: options.chunkSize, kv: options.kvDType.rawValue,
-                            oneFreshPrefillSeconds: oneLongest, baseSeconds: secondsSince(t0), baseBytes: base.bytes)
+                            oneFreshPrefillSeconds: oneLongest, baseSeconds: clock.seconds, baseBytes: base.bytes)
         started(report)
         let spliced = InferenceSession(model: m, options: options, capacity: longest + 1)
         for length in lengths.sorted() {
             var t = 0.0, copied = 0, diff: Float? = nil
             for pct in percents {
                 let p = BenchmarkPrompts.prompt(hay: hay, length: length, percent: pct)
-                t0 = DispatchTime.now().uptimeNanoseconds
+                clock = Stopwatch()
                 let a = try spliced.prefillSplicing(p, base: base)
-                t += secondsSince(t0)
+                t += clock.seconds
                 copied += spliced.lastReusedTokens
                 if length <= verifyUpTo {
                     fresh.reset()

@@ -16,9 +16,9 @@ public enum MachineProbe {
         func best(_ gemm: () -> Void) -> Double {
             var fastest = Double.infinity
             for r in 0...repeats {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let clock = Stopwatch()
                 gemm()
-                if r > 0 { fastest = min(fastest, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9) }
+                if r > 0 { fastest = min(fastest, clock.seconds) }
             }
             return 2 * Double(m) * Double(n) * Double(k) / fastest / 1e9
         }
@@ -36,9 +36,9 @@ public enum MachineProbe {
         src.ptr.update(repeating: 1, count: bytes)
         var fastest = Double.infinity
         for _ in 0..<3 {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let clock = Stopwatch()
             dst.ptr.update(from: src.ptr, count: bytes)
-            fastest = min(fastest, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            fastest = min(fastest, clock.seconds)
         }
         return 2 * Double(bytes) / fastest / 1e9
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NeedleSupport
 
 /// `bench --reuse-depths N`: one length's needle grid (N depths, deepest first, the order `run`
 /// uses) prefilled fresh (`reset` + `prefill`) and with `prefillReusingPrefix`; the logits must
@@ -33,13 +34,13 @@ public enum PrefixReuseBenchmark {
         var report = Report(length: length)
         for pct in BenchmarkPrompts.percents(depths) {
             let prompt = BenchmarkPrompts.prompt(hay: hay, length: length, percent: pct)
-            var t0 = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             fresh.reset()
             let a = try fresh.prefill(prompt)
-            let tf = secondsSince(t0)
-            t0 = DispatchTime.now().uptimeNanoseconds
+            let tf = clock.seconds
+            clock = Stopwatch()
             let b = try reused.prefillReusingPrefix(prompt)
-            let r = Row(depthPercent: pct, freshSeconds: tf, reuseSeconds: secondsSince(t0), reusedTokens: reused.lastReusedTokens)
+            let r = Row(depthPercent: pct, freshSeconds: tf, reuseSeconds: clock.seconds, reusedTokens: reused.lastReusedTokens)
             report.rows.append(r)
             row(r)
             if a != b { throw Mismatch(depthPercent: pct) }

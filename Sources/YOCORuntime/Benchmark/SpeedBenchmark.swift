@@ -45,12 +45,12 @@ public enum SpeedBenchmark {
             ProcessMemory.resetPeak()
             let session = InferenceSession(model: m, options: options, capacity: length + decodeTokens)
             let tokens = [m.tokenizer.bosID] + (1..<length).map { _ in Int32(rng.next() % 256) }
-            var t0 = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             try session.prefill(tokens)
-            let prefill = secondsSince(t0)
-            t0 = DispatchTime.now().uptimeNanoseconds
+            let prefill = clock.seconds
+            clock = Stopwatch()
             for _ in 0..<decodeTokens { try session.step(Int32(rng.next() % 256)) }
-            let decode = secondsSince(t0)
+            let decode = clock.seconds
             let gflops = CostModel.prefillFLOPs(c, length: length) / prefill / 1e9
             let decodeRate = decodeTokens > 0 ? Double(decodeTokens) / decode : 0
             let bound = roofline.map { $0.memcpyGbps * 1e9 / CostModel.decodeKVBytesRead(c, context: length, kvDType: options.kvDType) }
@@ -66,8 +66,6 @@ public enum SpeedBenchmark {
     }
 }
 
-/// Seconds since a `DispatchTime` reading in nanoseconds.
-func secondsSince(_ t0: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
 
 /// Largest absolute difference of two logit vectors.
 func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) } }
