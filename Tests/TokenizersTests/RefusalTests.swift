@@ -43,6 +43,19 @@ final class RefusalTests: XCTestCase {
         XCTAssertEqual(t.decode(t.encode("a b ab")), "a b ab")
     }
 
+    /// A scalar outside a SentencePiece-style vocabulary with neither byte fallback nor an
+    /// unk_token is dropped, as Python `tokenizers` does (`BPE(vocab={a,b,ab}, merges=[(a,b)])`
+    /// encodes "abxab" to [2, 2]); with an unk_token it becomes that token.
+    func testUnknownScalarsWithoutUnkAreDroppedLikeTheReference() throws {
+        var f = baseFile()
+        f["pre_tokenizer"] = NSNull()
+        f["decoder"] = NSNull()
+        f["model"] = ["type": "BPE", "vocab": ["a": 0, "b": 1, "ab": 2, "<unk>": 3], "merges": ["a b"]]
+        XCTAssertEqual(try load(f).encode("abxab"), [2, 2])
+        f["model"] = ["type": "BPE", "vocab": ["a": 0, "b": 1, "ab": 2, "<unk>": 3], "merges": ["a b"], "unk_token": "<unk>"]
+        XCTAssertEqual(try load(f).encode("abxab"), [2, 3, 2])
+    }
+
     func testUnimplementedPartsAreRefusedByPath() {
         var f = baseFile()
         f["normalizer"] = ["type": "BertNormalizer"]

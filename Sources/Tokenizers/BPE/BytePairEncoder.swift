@@ -28,11 +28,6 @@ final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock
         }
     }
 
-    /// Appends the tokens of one piece.
-    func encode(_ piece: ArraySlice<UInt8>, into out: inout [Int32]) {
-        piece.withUnsafeBufferPointer { p in lock.withLock { encodePiece(p, into: &out) } }
-    }
-
     private func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         if piece.count == 1 { out.append(byteTokens[Int(piece[0])]); return }
         let cacheable = piece.count <= 64

@@ -39,8 +39,6 @@ struct SpecialTokenMatcher: Sendable {
         firstBytes = first
     }
 
-    var isEmpty: Bool { rules.isEmpty }
-
     /// `text` cut into added tokens and the text between them (empty text pieces are dropped).
     /// Works on UTF-8: a token's bytes match exactly where its scalars do.
     func split(_ text: Substring) -> [AddedSegment] {

@@ -106,36 +106,36 @@ struct BPEModel: Sendable {
 
     /// BPE over the scalars of `piece` (SentencePiece-style models): unknown scalars become their
     /// `<0xNN>` byte tokens (byte_fallback) or the unknown token.
-    func encodeScalars(_ piece: Substring, into out: inout [Int32]) throws {
+    func encodeScalars(_ piece: Substring, into out: inout [Int32]) {
         if wordsStartAtMetaspace {
             var start = piece.startIndex, previous: Unicode.Scalar?
             var i = piece.unicodeScalars.startIndex
             while i < piece.endIndex {
                 let s = piece.unicodeScalars[i]
                 if s == "▁", let p = previous, p != "▁", i > start {
-                    try encodeWord(piece[start..<i], into: &out)
+                    encodeWord(piece[start..<i], into: &out)
                     start = i
                 }
                 previous = s
                 i = piece.unicodeScalars.index(after: i)
             }
-            try encodeWord(piece[start...], into: &out)
+            encodeWord(piece[start...], into: &out)
         } else {
-            try encodeWord(piece, into: &out)
+            encodeWord(piece, into: &out)
         }
     }
 
-    private func encodeWord(_ piece: Substring, into out: inout [Int32]) throws {
+    private func encodeWord(_ piece: Substring, into out: inout [Int32]) {
         guard !piece.isEmpty else { return }
         if ignoreMerges, let id = vocab[ByteKey(piece)] { out.append(id); return }
         let key = piece.utf8.count <= 64 ? ByteKey(piece) : nil
         if let key, let hit = cache.get(key) { out += hit; return }
         let start = out.count
-        try mergeScalars(piece, into: &out)
+        mergeScalars(piece, into: &out)
         if let key { cache.put(key, Array(out[start...])) }
     }
 
-    private func mergeScalars(_ piece: Substring, into out: inout [Int32]) throws {
+    private func mergeScalars(_ piece: Substring, into out: inout [Int32]) {
         var symbols: [Int32] = []
         symbols.reserveCapacity(piece.unicodeScalars.count)
         var lastWasUnk = false
@@ -145,10 +145,8 @@ struct BPEModel: Sendable {
                 let ids = Array(String(Character(s)).utf8).map { fallbackIDs[Int($0)] }
                 if ids.allSatisfy({ $0 != nil }) { symbols += ids.map { $0! }; lastWasUnk = false; continue }
             }
-            guard let unk = unkID else {
-                throw TokenizerError(path: "(text)", field: "U+\(String(s.value, radix: 16, uppercase: true))",
-                                     problem: "is not in the vocabulary and the tokenizer has no unk_token", fix: "use a tokenizer with byte_fallback or an unk_token")
-            }
+            // Without an unk_token the reference drops the scalar (its tokens skip it); so do we.
+            guard let unk = unkID else { continue }
             if !(fuseUnk && lastWasUnk) { symbols.append(unk) }
             lastWasUnk = true
         }

@@ -99,9 +99,7 @@ public struct HuggingFaceTokenizer: Tokenizer {
                 var text = p.text
                 text.withUTF8 { byteLevel.encode($0, pieces: [0..<$0.count], into: &out) }
             } else {
-                // A scalar outside the vocabulary without fallback or unk: the file cannot encode
-                // this text; its scalars are dropped rather than guessed.
-                try? model.encodeScalars(p.text, into: &out)
+                model.encodeScalars(p.text, into: &out)
             }
         }
     }

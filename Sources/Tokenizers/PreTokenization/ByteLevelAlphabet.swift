@@ -20,13 +20,6 @@ enum ByteLevelAlphabet {
         return map
     }()
 
-    /// The alphabet string of `bytes`.
-    static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var s = String.UnicodeScalarView()
-        for b in bytes { s.append(characters[Int(b)]) }
-        return String(s)
-    }
-
     /// The bytes an alphabet string stands for; nil if a character is outside the alphabet.
     static func decode(_ text: String) -> [UInt8]? {
         var out: [UInt8] = []
