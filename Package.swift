@@ -19,9 +19,12 @@ let package = Package(
         .library(name: "YOCORuntime", targets: ["YOCORuntime"]),
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "YOCOBackend", targets: ["YOCOBackend"]),
+        .library(name: "HTTPBackend", targets: ["HTTPBackend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -41,11 +44,19 @@ let package = Package(
         .target(name: "NeedleEval", dependencies: ["CSQLite", "NeedleSupport", "Tokenizers"]),
         // The in-process backend: binds the YOCO runtime to the evaluation pipeline.
         .target(name: "YOCOBackend", dependencies: ["NeedleEval", "YOCORuntime", "NeedleSupport", "Tokenizers"]),
+        // Any model behind an OpenAI-compatible server as the pipeline's backend (AsyncHTTPClient).
+        .target(name: "HTTPBackend", dependencies: [
+            "NeedleEval", "NeedleSupport", "Tokenizers",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ]),
         // The command line: parses flags and prints; every step it runs lives in the libraries.
         .executableTarget(
             name: "needle-eval",
             dependencies: [
-                "NeedleEval", "YOCORuntime", "YOCOBackend", "NeedleSupport", "Tokenizers",
+                "NeedleEval", "YOCORuntime", "YOCOBackend", "HTTPBackend", "NeedleSupport", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fixtures/ holds small BPE tokenizers, read by path (the CLI tests use them too).
@@ -57,6 +68,7 @@ let package = Package(
         .testTarget(
             name: "YOCORuntimeTests", dependencies: ["YOCORuntime", "NeedleSupport", "Tokenizers", "CAllocatorProbe"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPBackendTests", dependencies: ["HTTPBackend", "NeedleEval"]),
         .testTarget(name: "CLITests", dependencies: ["needle-eval"]),
     ],
     swiftLanguageModes: [.v6]

@@ -8,6 +8,13 @@ public protocol TokenTextLengths: Tokenizer {
     /// nothing there, so the first token may be off). -1 where the length is not fixed or not
     /// known: ids outside the vocabulary, unknown-token ids, added tokens that take whitespace.
     func textByteLengths() -> [Int32]
+    /// True when the table grows as the tokenizer encodes (a server's tokenizer learns the text
+    /// of the tokens it has seen): a reader should fetch it again for a token it did not know.
+    var learnsTextByteLengths: Bool { get }
+}
+
+extension TokenTextLengths {
+    public var learnsTextByteLengths: Bool { false }
 }
 
 extension ByteTokenizer: TokenTextLengths {

@@ -13,6 +13,7 @@ final class ProgressReporter {
     private var remaining = (tokens: 0, cells: 0)
     private var processed = (tokens: 0, cells: 0)
     private var lastLine = Date.distantPast
+    private var errors = 0
 
     func handle(_ event: EvaluationPipeline.Event) {
         switch event {
@@ -37,7 +38,10 @@ final class ProgressReporter {
         let (doneWork, leftWork) = weighByLength ? (processed.tokens, remaining.tokens) : (processed.cells, remaining.cells)
         let rate = Double(doneWork) / max(p.elapsedSeconds, 1e-9)
         let eta = rate > 0 ? Double(leftWork) / rate : 0
-        let fields = "\(p.done)/\(total) cells · length \(Lengths.label(p.key.length)) · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s · ETA \(Self.duration(eta))"
+        if !p.answered { errors += 1 }
+        let speed = p.prefillTokensPerSecond > 0 ? " · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s" : ""
+        let failed = errors > 0 ? " · \(errors) unanswered" : ""
+        let fields = "\(p.done)/\(total) cells · length \(Lengths.label(p.key.length))\(speed)\(failed) · ETA \(Self.duration(eta))"
         if isTerminal {
             let width = 24
             let filled = total == 0 ? width : width * p.done / total

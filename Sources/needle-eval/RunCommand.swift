@@ -1,25 +1,36 @@
 import ArgumentParser
 import Foundation
+import HTTPBackend
 import NeedleEval
 import NeedleSupport
 import YOCOBackend
 import YOCORuntime
 
-/// `needle-eval run`: task spec → prompts → YOCO runtime → scores → SQLite → heatmap.
+/// `needle-eval run`: task spec → prompts → a model (the in-process YOCO runtime or a server) →
+/// scores → SQLite → heatmap.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Evaluate a model on a task grid; every trial is recorded in the results database.",
-        discussion: "Example: needle-eval run --length 1M   (lengths 1K…1M × depths 0,10,…,100 on the embedded model)")
+        discussion: """
+            Examples:
+              needle-eval run --length 1M   (lengths 1K…1M × depths 0,10,…,100 on the embedded model)
+              needle-eval run --backend http --base-url http://127.0.0.1:8080 --served-model NAME --lengths 1K,4K --depths 0,50,100
+            """)
 
     @OptionGroup var grid: GridOptions
     @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Who answers: yoco (the in-process runtime, --model) or http (an OpenAI-compatible server, --base-url).")
+    var backend: String = "yoco"
+
+    @OptionGroup(title: "Server (--backend http)") var server: ServerBackendOptions
 
     @Option(help: "Model directory (config.json, model.safetensors, tokenizer.json).")
     var model: String = "models/yoco-niah-tiny"
 
     @Option(help: ArgumentHelp(
-        "The tokenizer prompts are measured in (a model directory, tokenizer.json or .tiktoken file); the in-process model accepts only its own.",
+        "The tokenizer prompts are measured in (a model directory, tokenizer.json or .tiktoken file); the in-process model accepts only its own. With --backend http: server (its /tokenize, the default) or a file.",
         valueName: "path"))
     var tokenizer: String?
 
@@ -43,6 +54,11 @@ struct RunCommand: ParsableCommand {
     var maxMemory: String?
 
     func validate() throws {
+        guard backend == "yoco" || backend == "http" else {
+            throw ValidationError("--backend must be yoco or http (got '\(backend)')")
+        }
+        try server.validate(backend: backend)
+        if backend == "http" { return }
         let config = URL(fileURLWithPath: model).appendingPathComponent("config.json").path
         guard FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("--model \(model): no config.json there; give a model directory (config.json, model.safetensors, tokenizer.json)")
@@ -58,14 +74,9 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let spec = try grid.loadTask()
         let plan = spec.plan
-        var options = YOCOBackend.Options()
-        options.chunk = chunk
-        options.kv = KVDType(rawValue: kv)!
-        options.threads = threads
-        options.kvReuse = !noKVReuse
-        options.maxMemory = maxMemory.flatMap(ByteSize.parse)
-        let backend = try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan),
-                                      tokenizerPath: tokenizer)
+        let backend: any EvaluationBackend = self.backend == "http"
+            ? try server.backend(tokenizer: tokenizer, spec: spec, plan: plan)
+            : try inProcessBackend(spec: spec, plan: plan)
         let store = try ResultsStore(path: database.db, busyTimeoutMs: database.busyTimeoutMs)
         let pipeline = EvaluationPipeline(spec: spec, plan: plan, store: store, backend: backend)
 
@@ -78,11 +89,25 @@ struct RunCommand: ParsableCommand {
             reporter.handle(event)
         }
         reporter.finish()
-        if outcome.status == .interrupted {
+        if outcome.status == .interrupted && outcome.recorded < outcome.pending {
             FileHandle.standardError.write(Data("interrupted: run \(outcome.runID) kept its finished trials; continue with --resume\n".utf8))
             Foundation.exit(130)
         }
-        try RunSummaryPrinter.print(RunReport(store: store, runID: outcome.runID), store: store, seconds: outcome.seconds)
+        let report = try RunReport(store: store, runID: outcome.runID)
+        try RunSummaryPrinter.print(report, store: store, seconds: outcome.seconds)
+        // Unanswered trials leave the run incomplete: scripts must not take it for a finished one.
+        if report.errors > 0 { Foundation.exit(1) }
+    }
+
+    private func inProcessBackend(spec: TaskSpec, plan: TrialPlan) throws -> YOCOBackend {
+        var options = YOCOBackend.Options()
+        options.chunk = chunk
+        options.kv = KVDType(rawValue: kv)!
+        options.threads = threads
+        options.kvReuse = !noKVReuse
+        options.maxMemory = maxMemory.flatMap(ByteSize.parse)
+        return try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan),
+                               tokenizerPath: tokenizer)
     }
 }
 
@@ -94,6 +119,15 @@ enum RunSummaryPrinter {
         Swift.print(String(format: "accuracy %.3f (%d/%d trials)", report.accuracy, report.correct, report.trials))
         Swift.print("per length: " + report.accuracyByLength.map { "\(Lengths.label($0.length)) \(String(format: "%.2f", $0.accuracy))" }
             .joined(separator: "  "))
+        if report.errors > 0 {
+            Swift.print("\(report.errors) trials could not be answered (status 'error', left out of the accuracy); needle-eval run --resume asks again")
+        }
+        let mismatch = report.promptLengthMismatches
+        if mismatch.trials > 0 {
+            let range = mismatch.smallest == mismatch.largest ? "\(mismatch.smallest)" : "\(mismatch.smallest) to \(mismatch.largest)"
+            Swift.print("warning: in \(mismatch.trials) trials the server counted a prompt length other than the intended one (\(range) tokens; "
+                + "a chat template's tokens, or a tokenizer that is not the server's); see trials.prompt_tokens against trials.length")
+        }
         let files = try report.writeHeatmapFiles(store: store)
         Swift.print(String(format: "run %lld finished in %.1f s; database %@", report.runID, seconds, store.path))
         Swift.print("heatmap: \(files.csv)  \(files.svg)")

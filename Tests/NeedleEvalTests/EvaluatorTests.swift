@@ -52,3 +52,65 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertEqual(n, 2)
     }
 }
+
+/// Fails to answer every `everyNth` prompt it begins (as a server that keeps failing would).
+final class FlakyResponder: Responder {
+    let everyNth: Int
+    let inner = OracleResponder()
+    var begun = 0
+    var metrics: ResponderMetrics { inner.metrics }
+    init(everyNth: Int) { self.everyNth = everyNth }
+    func begin(prompt: [Int32]) throws {
+        begun += 1
+        if begun % everyNth == 0 { throw UnansweredTrial(message: "HTTP 503 (gave up after 3 attempts)", attempts: 3) }
+        try inner.begin(prompt: prompt)
+    }
+    func answer(followUp: [Int32], stop: String?, maxNewTokens: Int) throws -> String {
+        try inner.answer(followUp: followUp, stop: stop, maxNewTokens: maxNewTokens)
+    }
+}
+
+final class ConcurrentEvaluatorTests: XCTestCase {
+    func testSeveralRespondersRecordEveryCellOnceWithTheSameAnswers() throws {
+        let spec = try loadTask("niah_multiquery.json")
+        let plan = TrialPlan(lengths: [1024, 2048], depths: [0, 50, 100], trials: 3)
+        let serial = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()), responder: OracleResponder())
+        var expected: [TrialKey: String] = [:]
+        try serial.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: plan.count, record: { expected[$0.key] = $0.output })
+        let concurrent = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()),
+                                   responders: (0..<4).map { _ in OracleResponder() })
+        var records: [TrialRecord] = []
+        var progress: [Int] = []
+        let n = try concurrent.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: plan.count,
+                                   record: { records.append($0) }, progress: { progress.append($0.done) })
+        XCTAssertEqual(n, plan.count)
+        XCTAssertEqual(Set(records.map(\.key)), Set(plan.cells))
+        XCTAssertEqual(records.count, plan.count)
+        XCTAssertEqual(progress, Array(1...plan.count), "progress counts up one trial at a time")
+        for record in records { XCTAssertEqual(record.output, expected[record.key], "\(record.key)") }
+    }
+
+    func testUnansweredTrialsAreRecordedAsErrorsAndAStopEndsTheRunBetweenTrials() throws {
+        let spec = try loadTask("niah_single.json")
+        let plan = TrialPlan(lengths: [1024], depths: [0, 25, 50, 75, 100], trials: 2)
+        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()),
+                                  responders: [FlakyResponder(everyNth: 2), FlakyResponder(everyNth: 2)])
+        var records: [TrialRecord] = []
+        try evaluator.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: plan.count, record: { records.append($0) })
+        XCTAssertEqual(records.count, plan.count)
+        let failed = records.filter { $0.status == .error }
+        XCTAssertFalse(failed.isEmpty)
+        XCTAssertTrue(failed.allSatisfy { !$0.correct && $0.output.isEmpty && $0.attempts == 3 && $0.error.contains("503") })
+        XCTAssertTrue(records.filter { $0.status == .ok }.allSatisfy(\.correct))
+
+        var stopped: [TrialRecord] = []
+        let stopper = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()),
+                                responders: [OracleResponder(), OracleResponder()])
+        try stopper.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: plan.count,
+                        shouldStop: { stopped.count >= 3 }, record: { stopped.append($0) })
+        // After the stop, each of the two workers finishes at most the trial it is on and hands in
+        // at most one it already finished: nothing new starts, nothing answered is dropped.
+        XCTAssertTrue((3...7).contains(stopped.count), "\(stopped.count) recorded")
+        XCTAssertEqual(Set(stopped.map(\.key)).count, stopped.count)
+    }
+}

@@ -36,7 +36,9 @@ final class StoreColumnTests: XCTestCase {
                   startedAt: Date(timeIntervalSince1970: 1_800_000_000.007),
                   finishedAt: Date(timeIntervalSince1970: 1_800_003_600.999), optionsJSON: "{\"threads\":3}",
                   tokenizerName: "tiktoken:cl100k_base", tokenizerSHA256: "5e1ec7ed", backend: "offline",
-                  answersPath: "answers/ü.jsonl", answersSHA256: "a11ce5")
+                  answersPath: "answers/ü.jsonl", answersSHA256: "a11ce5",
+                  server: ServerProvenance(baseURL: "http://h:1", servedModel: "m-7", api: "chat", tokenizerSource: "server",
+                                           serverJSON: "{\"tokenize\":\"prompt\"}"))
     }
 
     private func unusualTrial(runID: Int64) -> TrialRecord {
@@ -46,6 +48,18 @@ final class StoreColumnTests: XCTestCase {
                     decodeMilliseconds: 87.25, peakRSSBytes: 5_000_000_000, kvBytes: 123_456_789_012,
                     startedAt: Date(timeIntervalSince1970: 1_800_000_001.042),
                     finishedAt: Date(timeIntervalSince1970: 1_800_000_009.958))
+    }
+
+    private func unansweredTrial(runID: Int64) -> TrialRecord {
+        var trial = unusualTrial(runID: runID)
+        trial.status = .error
+        trial.error = "POST /v1/completions: HTTP 503 (gave up after 5 attempts)"
+        trial.attempts = 5
+        trial.latencyMilliseconds = 321.5
+        trial.timeToFirstTokenMilliseconds = 12.25
+        trial.completionTokens = 7
+        trial.cachedTokens = 4096
+        return trial
     }
 
     func testARunReadsBackEqualEveryFieldInItsOwnColumn() throws {
@@ -68,6 +82,8 @@ final class StoreColumnTests: XCTestCase {
             "finished_at": .text("2027-01-15T09:00:00.999Z"), "options_json": .text("{\"threads\":3}"),
             "tokenizer_name": .text("tiktoken:cl100k_base"), "tokenizer_sha256": .text("5e1ec7ed"),
             "backend": .text("offline"), "answers_path": .text("answers/ü.jsonl"), "answers_sha256": .text("a11ce5"),
+            "base_url": .text("http://h:1"), "served_model": .text("m-7"), "api": .text("chat"),
+            "tokenizer_source": .text("server"), "server_json": .text("{\"tokenize\":\"prompt\"}"),
         ])
     }
 
@@ -84,8 +100,27 @@ final class StoreColumnTests: XCTestCase {
             "prompt_tokens": .integer(131_000), "needle_token_offset": .integer(48_481),
             "prefill_ms": .real(1234.5678), "decode_ms": .real(87.25), "peak_rss_bytes": .integer(5_000_000_000),
             "kv_bytes": .integer(123_456_789_012), "started_at": .text("2027-01-15T08:00:01.042Z"),
-            "finished_at": .text("2027-01-15T08:00:09.958Z"),
+            "finished_at": .text("2027-01-15T08:00:09.958Z"), "status": .text("ok"), "error": .text(""),
+            "attempts": .integer(1), "latency_ms": .real(0), "ttft_ms": .null, "completion_tokens": .integer(0),
+            "cached_tokens": .integer(0),
         ])
+    }
+
+    func testAnUnansweredTrialReadsBackEqualAndANewAttemptReplacesIt() throws {
+        let store = try makeStore()
+        let runID = try store.createRun(sampleRun())
+        let failed = unansweredTrial(runID: runID)
+        try store.record(failed)
+        XCTAssertEqual(try store.trials(runID: runID), [failed])
+        XCTAssertEqual(try store.completedCells(runID: runID), [], "an unanswered trial is asked again")
+        XCTAssertEqual(try store.heatmapCells(runID: runID), [])
+        XCTAssertEqual(try store.errorTrials(runID: runID), 1)
+        let answered = unusualTrial(runID: runID)
+        try store.record(answered)
+        XCTAssertEqual(try store.trials(runID: runID), [answered])
+        XCTAssertEqual(try store.errorTrials(runID: runID), 0)
+        XCTAssertThrowsError(try store.record(failed), "an answered trial is never replaced")
+        XCTAssertEqual(try store.trials(runID: runID), [answered])
     }
 
     /// The table's only row, column by column as `SELECT *` sees it, equals `expected`.

@@ -34,15 +34,20 @@ final class StoreMigrationTests: XCTestCase {
         XCTAssertThrowsError(try ResultsStore(path: path, readOnly: true)) { error in
             XCTAssertTrue("\(error)".contains("version 1 is older"), "\(error)")
         }
-        assertThrows(.olderSchema(found: 1, supported: 4, path: path)) { try ResultsStore(path: path, readOnly: true) }
+        assertThrows(.olderSchema(found: 1, supported: 5, path: path)) { try ResultsStore(path: path, readOnly: true) }
 
         let store = try ResultsStore(path: path)
-        XCTAssertEqual(try store.database.userVersion(), 4)
-        XCTAssertEqual(ResultsStore.schemaVersion, 4)
+        XCTAssertEqual(try store.database.userVersion(), 5)
+        XCTAssertEqual(ResultsStore.schemaVersion, 5)
         let run = try XCTUnwrap(store.run(id: 1))
         XCTAssertEqual(run.optionsJSON, "{}")  // the column migration 2 added, with its default
         XCTAssertEqual([run.tokenizerName, run.tokenizerSHA256], ["", ""])  // migration 3's
         XCTAssertEqual([run.backend, run.answersPath, run.answersSHA256], ["in-process", "", ""])  // migration 4's
+        XCTAssertEqual(run.server, ServerProvenance())  // migration 5's
+        let old = try XCTUnwrap(store.trials(runID: 1).first)
+        XCTAssertEqual([old.status.rawValue, old.error], ["ok", ""])
+        XCTAssertEqual([old.attempts, old.completionTokens, old.cachedTokens], [1, 0, 0])
+        XCTAssertNil(old.timeToFirstTokenMilliseconds)
         XCTAssertEqual(run.status, .interrupted)
         XCTAssertEqual(try store.completedCells(runID: 1), [TrialKey(length: 1024, depth: 0, trial: 0)])
         let index = try store.database.prepare(
@@ -66,7 +71,7 @@ final class StoreMigrationTests: XCTestCase {
             PRAGMA user_version = 2;
             """)
         let store = try ResultsStore(path: path)
-        XCTAssertEqual(try store.database.userVersion(), 4)
+        XCTAssertEqual(try store.database.userVersion(), 5)
         let grid = "{\"depths\":[0,100],\"lengths\":[1024],\"trials\":1}"
         let bytes = TokenizerIdentity(name: "bytes", sha256: "feed")
         let found = try XCTUnwrap(store.findResumableRun(modelSHA256: "sha-old", taskHash: "h1", gridJSON: grid, tokenizer: bytes))
@@ -99,9 +104,9 @@ final class StoreMigrationTests: XCTestCase {
             XCTAssertThrowsError(try ResultsStore(path: path, readOnly: readOnly)) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.contains(path), text)
-                XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 4"), text)
+                XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 5"), text)
             }
-            assertThrows(.newerSchema(found: 99, supported: 4, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
+            assertThrows(.newerSchema(found: 99, supported: 5, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
         }
         XCTAssertEqual(try Database(path: path).userVersion(), 99)  // left as it was
     }

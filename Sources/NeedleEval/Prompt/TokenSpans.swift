@@ -3,19 +3,32 @@ import Tokenizers
 /// Where each token of an encoding starts in the text it was encoded from, from the tokenizer's
 /// `TokenTextLengths`. Counted back from the end of the text: a space or "▁" a tokenizer adds in
 /// front of the text then only makes the first token start before 0, which is clamped.
-struct TokenSpans: Sendable {
-    let lengths: [Int32]
+///
+/// A tokenizer may learn its table as it encodes (a server's tokenizer knows the text of the
+/// tokens it has returned, not its whole vocabulary): a token the table does not know makes it
+/// read the table again once before giving up. Used under the prompt builder's lock.
+final class TokenSpans: @unchecked Sendable {
+    private(set) var lengths: [Int32]
     let tokenizerName: String
+    private let source: any TokenTextLengths
 
     /// At most this many bytes a tokenizer may add at the start of a text (a prefix space or "▁").
     static let addedAtStart = 4
 
     init(tokenizer: any Tokenizer) throws {
-        guard let table = (tokenizer as? any TokenTextLengths)?.textByteLengths() else {
+        guard let source = tokenizer as? any TokenTextLengths else {
             throw PromptError.untraceableTokens(tokenizer: tokenizer.name, detail: "it cannot say which text each token stands for")
         }
-        lengths = table
+        self.source = source
+        lengths = source.textByteLengths()
         tokenizerName = tokenizer.name
+    }
+
+    /// The text bytes token `t` stands for, -1 when unknown even after reading the table again.
+    private func length(of t: Int32) -> Int {
+        func known() -> Int { t >= 0 && Int(t) < lengths.count ? Int(lengths[Int(t)]) : -1 }
+        if known() < 0 && source.learnsTextByteLengths { lengths = source.textByteLengths() }
+        return known()
     }
 
     /// The first byte of each of `tokens`, encoded from a text of `byteCount` bytes. Throws when
@@ -26,7 +39,7 @@ struct TokenSpans: Sendable {
         var i = tokens.count
         for t in tokens.reversed() {
             i -= 1
-            let n = t >= 0 && Int(t) < lengths.count ? Int(lengths[Int(t)]) : -1
+            let n = length(of: t)
             guard n >= 0 else {
                 throw PromptError.untraceableTokens(tokenizer: tokenizerName, detail: "token \(t) stands for no fixed text")
             }

@@ -18,9 +18,25 @@ public protocol EvaluationBackend: AnyObject {
     var optionsJSON: String { get }
     /// Answers the prompts.
     var responder: any Responder { get }
+    /// Trials answered at once (a server backend's `--concurrency`); 1 runs them in order on
+    /// `responder`.
+    var concurrency: Int { get }
+    /// Another responder for a concurrent worker (called `concurrency - 1` times).
+    func makeResponder() throws -> any Responder
+    /// `runs.backend`: who answers (`in-process`, `http`).
+    var backendName: String { get }
+    /// What a run answered by a server records about it; nil for other backends.
+    var serverProvenance: ServerProvenance? { get }
     /// Called once before the first of `pending` cells runs (e.g. to prefill the run's shared
     /// haystack), with the builder that will make their prompts.
     func prepare(pending: [TrialKey], builder: PromptBuilder) throws -> BackendPreparation
+}
+
+extension EvaluationBackend {
+    public var concurrency: Int { 1 }
+    public func makeResponder() throws -> any Responder { responder }
+    public var backendName: String { RunRecord.inProcess }
+    public var serverProvenance: ServerProvenance? { nil }
 }
 
 /// What identifies a model in the results database.

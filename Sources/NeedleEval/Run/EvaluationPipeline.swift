@@ -33,8 +33,9 @@ public final class EvaluationPipeline {
     public struct Outcome: Sendable, Equatable {
         public var runID: Int64
         public var status: RunStatus
-        /// Trials this call recorded.
+        /// Trials this call recorded, of the `pending` it set out to run.
         public var recorded: Int
+        public var pending: Int
         /// Wall time from opening the run, the backend's preparation included.
         public var seconds: Double
     }
@@ -51,13 +52,17 @@ public final class EvaluationPipeline {
         do {
             let builder = try PromptBuilder(spec: spec, tokenizer: backend.tokenizer)
             events(.prepared(try backend.prepare(pending: pending, builder: builder)))
-            let evaluator = Evaluator(spec: spec, builder: builder, responder: backend.responder)
+            var responders = [backend.responder]
+            while responders.count < min(backend.concurrency, pending.count) { responders.append(try backend.makeResponder()) }
+            let evaluator = Evaluator(spec: spec, builder: builder, responders: responders)
             let recorded = try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: plan.count,
                                              shouldStop: shouldStop, record: { try store.record($0) },
                                              progress: { events(.trialFinished($0)) })
-            let status: RunStatus = recorded < pending.count ? .interrupted : .finished
+            // A trial recorded as unanswered (`error`) leaves the run to be resumed, like a stop does.
+            let unanswered = try store.errorTrials(runID: runID)
+            let status: RunStatus = recorded < pending.count || unanswered > 0 ? .interrupted : .finished
             try store.setStatus(runID: runID, status)
-            return Outcome(runID: runID, status: status, recorded: recorded, seconds: Date().timeIntervalSince(started))
+            return Outcome(runID: runID, status: status, recorded: recorded, pending: pending.count, seconds: Date().timeIntervalSince(started))
         } catch {
             try? store.setStatus(runID: runID, .failed)
             throw error
@@ -86,7 +91,8 @@ public final class EvaluationPipeline {
             modelPath: identity.path, modelSHA256: identity.sha256, taskName: spec.name, taskJSON: spec.json,
             taskHash: taskHash, gridJSON: plan.json, seed: spec.seed, toolVersion: NeedleEvalVersion.current,
             host: ProcessInfo.processInfo.hostName, optionsJSON: backend.optionsJSON,
-            tokenizerName: tokenizer.name, tokenizerSHA256: tokenizer.sha256)
+            tokenizerName: tokenizer.name, tokenizerSHA256: tokenizer.sha256, backend: backend.backendName,
+            server: backend.serverProvenance ?? ServerProvenance())
         run.id = try store.createRun(run)
         return run
     }

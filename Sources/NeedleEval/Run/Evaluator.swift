@@ -6,44 +6,68 @@ public struct TrialProgress: Sendable {
     public var total: Int
     public var key: TrialKey
     public var correct: Bool
+    /// False when the trial could not be answered (recorded with status `error`).
+    public var answered: Bool = true
     /// Prompt tokens processed per second of prefill in this trial.
     public var prefillTokensPerSecond: Double
     public var elapsedSeconds: Double
 }
 
-/// Runs the cells of a plan against a responder: build the prompt, ask each question in turn,
+/// Runs the cells of a plan against responders: build the prompt, ask each question in turn,
 /// score, hand the finished trial to `record` (which commits it). Knows no model and no database,
 /// so tests drive it with fakes.
+///
+/// With one responder the trials run in order on the calling thread. With several (a server
+/// backend's `--concurrency`), each responder answers on a thread of its own, taking the next
+/// pending cell when it is free; prompts are built one at a time (the builder extends its
+/// haystack as it goes) and `record` and `progress` are called one at a time, in the order the
+/// trials finish.
 public final class Evaluator {
     public let spec: TaskSpec
     public let builder: PromptBuilder
-    public let responder: any Responder
+    public let responders: [any Responder]
+    public var responder: any Responder { responders[0] }
 
-    public init(spec: TaskSpec, builder: PromptBuilder, responder: any Responder) {
-        self.spec = spec
-        self.builder = builder
-        self.responder = responder
+    public convenience init(spec: TaskSpec, builder: PromptBuilder, responder: any Responder) {
+        self.init(spec: spec, builder: builder, responders: [responder])
     }
 
-    /// One trial, start to finish; throws only for faults (a prompt that cannot be built, a
-    /// runtime error), never for a wrong answer.
-    public func runTrial(_ key: TrialKey, runID: Int64) throws -> TrialRecord {
+    public init(spec: TaskSpec, builder: PromptBuilder, responders: [any Responder]) {
+        precondition(!responders.isEmpty, "an evaluator needs a responder")
+        self.spec = spec
+        self.builder = builder
+        self.responders = responders
+    }
+
+    private let buildLock = NSLock()
+
+    /// One trial, start to finish, on `responder`; throws only for faults (a prompt that cannot be
+    /// built, a runtime error, a request the server refuses), never for a wrong answer. A trial the
+    /// responder could not get answered (`UnansweredTrial`) comes back with status `error`.
+    public func runTrial(_ key: TrialKey, runID: Int64, on responder: (any Responder)? = nil) throws -> TrialRecord {
+        let responder = responder ?? self.responder
         let started = Date()
-        let prompt = try builder.build(length: key.length, depth: key.depth, trial: key.trial)
-        try responder.begin(prompt: prompt.tokens)
+        let prompt = try buildLock.withLock { try builder.build(length: key.length, depth: key.depth, trial: key.trial) }
+        let keys = prompt.queries.map(\.key), expected = prompt.queries.map(\.expected)
         var outputs: [String] = []
-        for (i, query) in prompt.queries.enumerated() {
-            outputs.append(try responder.answer(followUp: i == 0 ? [] : query.questionTokens,
-                                                stop: spec.stop, maxNewTokens: spec.maxNewTokens))
+        do {
+            try responder.begin(prompt: prompt.tokens)
+            for (i, query) in prompt.queries.enumerated() {
+                outputs.append(try responder.answer(followUp: i == 0 ? [] : query.questionTokens,
+                                                    stop: spec.stop, maxNewTokens: spec.maxNewTokens))
+            }
+        } catch let failure as UnansweredTrial {
+            return TrialRecord(unanswered: failure, key: key, runID: runID, keys: keys, expected: expected,
+                               promptTokens: prompt.tokens.count, needleTokenOffset: prompt.needleTokenOffset,
+                               startedAt: started, finishedAt: Date())
         }
-        return TrialRecord(scoring: outputs, key: key, runID: runID, keys: prompt.queries.map(\.key),
-                           expected: prompt.queries.map(\.expected), stop: spec.stop,
+        return TrialRecord(scoring: outputs, key: key, runID: runID, keys: keys, expected: expected, stop: spec.stop,
                            promptTokens: prompt.tokens.count, needleTokenOffset: prompt.needleTokenOffset,
                            metrics: responder.metrics, startedAt: started, finishedAt: Date())
     }
 
-    /// Runs `pending` cells in order until done or `shouldStop` says so (checked between trials,
-    /// so no trial is ever half-recorded).
+    /// Runs `pending` cells until done or `shouldStop` says so (checked before each trial starts,
+    /// so no trial is ever half-recorded). Returns how many trials were recorded.
     @discardableResult
     public func run(pending: [TrialKey], runID: Int64, alreadyDone: Int, total: Int,
                     shouldStop: () -> Bool = { false },
@@ -51,16 +75,103 @@ public final class Evaluator {
                     progress: (TrialProgress) -> Void = { _ in }) throws -> Int {
         let start = Date()
         var done = alreadyDone
-        for key in pending {
-            if shouldStop() { break }
-            let trial = try runTrial(key, runID: runID)
+        func finish(_ trial: TrialRecord) throws {
             try record(trial)
             done += 1
-            let seconds = max(trial.prefillMilliseconds / 1000, 1e-9)
-            progress(TrialProgress(done: done, total: total, key: key, correct: trial.correct,
-                                   prefillTokensPerSecond: Double(trial.promptTokens) / seconds,
+            // A server that does not report its prefill time gives no speed (0).
+            let seconds = trial.prefillMilliseconds / 1000
+            progress(TrialProgress(done: done, total: total, key: trial.key, correct: trial.correct,
+                                   answered: trial.status == .ok,
+                                   prefillTokensPerSecond: seconds > 0 ? Double(trial.promptTokens) / seconds : 0,
                                    elapsedSeconds: Date().timeIntervalSince(start)))
+        }
+        if responders.count == 1 || pending.count <= 1 {
+            for key in pending {
+                if shouldStop() { break }
+                try finish(try runTrial(key, runID: runID))
+            }
+        } else {
+            try runConcurrently(pending: pending, runID: runID, shouldStop: shouldStop, finish: finish)
         }
         return done - alreadyDone
     }
+
+    /// One worker thread per responder takes cells from a shared queue and hands back finished
+    /// trials; this thread records them (and checks `shouldStop`) as they come. The first error
+    /// stops the workers from taking new cells; trials already answered are still recorded, then
+    /// the error is rethrown.
+    private func runConcurrently(pending: [TrialKey], runID: Int64, shouldStop: () -> Bool,
+                                 finish: (TrialRecord) throws -> Void) throws {
+        let queue = WorkQueue(cells: pending)
+        let evaluator = UncheckedSendable(self)
+        for responder in responders.prefix(pending.count) {
+            let mine = UncheckedSendable(responder)   // used by this worker alone
+            queue.workerStarted()
+            let worker = Thread {
+                while let key = queue.take() {
+                    queue.deliver(Result { try evaluator.value.runTrial(key, runID: runID, on: mine.value) })
+                }
+                queue.workerFinished()
+            }
+            worker.stackSize = 8 << 20
+            worker.start()
+        }
+        var firstError: (any Error)?
+        while let result = queue.nextResult() {
+            do {
+                try finish(try result.get())
+                if shouldStop() { queue.stop() }
+            } catch {
+                if firstError == nil { firstError = error }
+                queue.stop()
+            }
+        }
+        if let firstError { throw firstError }
+    }
+}
+
+/// The cells still to run, handed to workers one at a time, and the trials they finish, handed
+/// back in the order they finish.
+private final class WorkQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var cells: ArraySlice<TrialKey>
+    private var results: [Result<TrialRecord, any Error>] = []
+    private var running = 0
+    private var stopped = false
+
+    init(cells: [TrialKey]) { self.cells = cells[...] }
+
+    func workerStarted() { condition.withLock { running += 1 } }
+
+    func workerFinished() {
+        condition.withLock { running -= 1; condition.broadcast() }
+    }
+
+    /// The next cell; nil when none is left or the run stops.
+    func take() -> TrialKey? {
+        condition.withLock { stopped ? nil : cells.popFirst() }
+    }
+
+    func deliver(_ result: Result<TrialRecord, any Error>) {
+        condition.withLock { results.append(result); condition.broadcast() }
+    }
+
+    /// No new cells: workers finish the trial they are on.
+    func stop() { condition.withLock { stopped = true } }
+
+    /// The next finished trial, waiting for one; nil once every worker has finished and every
+    /// result was taken.
+    func nextResult() -> Result<TrialRecord, any Error>? {
+        condition.withLock {
+            while results.isEmpty && running > 0 { condition.wait() }
+            return results.isEmpty ? nil : results.removeFirst()
+        }
+    }
+}
+
+/// A value handed to another thread whose safety the code around it guarantees (locks, one
+/// owner at a time) rather than the type system.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -21,5 +21,31 @@ public struct ResponderMetrics: Sendable, Equatable {
     public var peakRSSBytes: Int = 0
     public var kvBytes: Int = 0
     public var generatedTokens: Int = 0
+    /// The prompt tokens the model saw by its own (server's) count, for the first question; nil
+    /// when it did not say (in process the built prompt is what the model sees).
+    public var reportedPromptTokens: Int?
+    /// Prompt tokens the server reused from its cache instead of prefilling.
+    public var cachedTokens: Int = 0
+    /// Requests made, retries included.
+    public var attempts: Int = 1
+    /// Wall time of the requests that answered.
+    public var latencyMilliseconds: Double = 0
+    /// Time to the first streamed token of the first answer.
+    public var timeToFirstTokenMilliseconds: Double?
     public init() {}
+}
+
+/// A trial the responder could not get answered (a server that kept failing after its retries):
+/// the evaluator records it with status `error` and this message instead of scoring it, and
+/// `--resume` asks again. Any other error a responder throws stops the run.
+public struct UnansweredTrial: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var attempts: Int
+    public var metrics: ResponderMetrics
+
+    public init(message: String, attempts: Int, metrics: ResponderMetrics = ResponderMetrics()) {
+        (self.message, self.attempts, self.metrics) = (message, attempts, metrics)
+    }
+
+    public var description: String { message }
 }

@@ -5,6 +5,12 @@ import Foundation
 public struct RunReport: Sendable {
     public var runID: Int64
     public var cells: [HeatmapCell]
+    /// Trials that could not be answered (status `error`), left out of everything above.
+    public var errors: Int
+    /// Answered trials whose prompt the model's server counted differently from the intended
+    /// length (a chat template's tokens, a tokenizer that is not the server's), and the range of
+    /// the differences.
+    public var promptLengthMismatches: (trials: Int, smallest: Int, largest: Int)
     public var trials: Int { cells.reduce(0) { $0 + $1.trials } }
     public var correct: Int { cells.reduce(0) { $0 + $1.correct } }
     public var accuracy: Double { Double(correct) / Double(max(trials, 1)) }
@@ -21,6 +27,8 @@ public struct RunReport: Sendable {
     public init(store: ResultsStore, runID: Int64) throws {
         self.runID = runID
         cells = try store.heatmapCells(runID: runID)
+        errors = try store.errorTrials(runID: runID)
+        promptLengthMismatches = try store.promptLengthMismatches(runID: runID)
     }
 
     /// Writes `<database name>-run<ID>-heatmap.csv` (wide) and `.svg` next to the database, each

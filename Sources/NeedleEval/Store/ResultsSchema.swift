@@ -3,7 +3,7 @@
 /// A migration that adds or drops a column must change `RunColumn` or `TrialColumn` to match
 /// (`StoreColumnTests` compares them with the schema built here; see docs/DATABASE.md).
 enum ResultsSchema {
-    static let migrations: [String] = [version1, version2, version3, version4]
+    static let migrations: [String] = [version1, version2, version3, version4, version5]
 
     static var currentVersion: Int { migrations.count }
 
@@ -110,5 +110,28 @@ enum ResultsSchema {
         ALTER TABLE runs ADD COLUMN backend TEXT NOT NULL DEFAULT 'in-process';
         ALTER TABLE runs ADD COLUMN answers_path TEXT NOT NULL DEFAULT '';
         ALTER TABLE runs ADD COLUMN answers_sha256 TEXT NOT NULL DEFAULT '';
+        """
+
+    /// Version 5: runs answered by a server (`backend` = `http`) and trials that could not be
+    /// answered. A run records the server's base URL (credentials stripped), the served model's
+    /// name, the API kind, where its tokens came from (`server` or a file) and what the server said
+    /// about itself (JSON). A trial has a status: `ok`, or `error` when every attempt failed (its
+    /// `error` text says why; accuracy and heatmaps leave it out and `--resume` retries it), the
+    /// HTTP attempts it took, its latency, time to first token (when streamed), the tokens the
+    /// model generated and the prompt tokens its server reused from a cache. Earlier trials are
+    /// `ok` with one attempt.
+    static let version5 = """
+        ALTER TABLE runs ADD COLUMN base_url TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN served_model TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN api TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN tokenizer_source TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN server_json TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE trials ADD COLUMN status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'error'));
+        ALTER TABLE trials ADD COLUMN error TEXT NOT NULL DEFAULT '';
+        ALTER TABLE trials ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE trials ADD COLUMN latency_ms REAL NOT NULL DEFAULT 0;
+        ALTER TABLE trials ADD COLUMN ttft_ms REAL;
+        ALTER TABLE trials ADD COLUMN completion_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE trials ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0;
         """
 }

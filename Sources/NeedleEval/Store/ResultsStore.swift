@@ -120,8 +120,9 @@ public final class ResultsStore {
     public func runs() throws -> [RunSummary] {
         let statement = try database.prepare("""
             SELECT \(RunColumn.selectList(prefix: "r.")),
-                   (SELECT count(*) FROM trials t WHERE t.run_id = r.id),
-                   (SELECT coalesce(sum(t.correct), 0) FROM trials t WHERE t.run_id = r.id)
+                   (SELECT count(*) FROM trials t WHERE t.run_id = r.id AND t.status = 'ok'),
+                   (SELECT coalesce(sum(t.correct), 0) FROM trials t WHERE t.run_id = r.id AND t.status = 'ok'),
+                   (SELECT count(*) FROM trials t WHERE t.run_id = r.id AND t.status = 'error')
             FROM runs r ORDER BY r.id
             """)
         var summaries: [RunSummary] = []
@@ -130,7 +131,7 @@ public final class ResultsStore {
             let counts = RunColumn.selectedCount  // the two counts follow the run's columns
             summaries.append(RunSummary(
                 run: run, cellsDone: statement.int(at: counts), cellsTotal: run.grid?.count,
-                correct: statement.int(at: counts + 1)))
+                correct: statement.int(at: counts + 1), errors: statement.int(at: counts + 2)))
         }
         return summaries
     }
@@ -138,14 +139,18 @@ public final class ResultsStore {
     // MARK: Trials
 
     /// Records one finished trial in its own transaction. A trial already recorded for the same
-    /// (run, length, depth, trial) is `StoreError.duplicateTrial`, never overwritten; an unknown
-    /// run id is `StoreError.runNotFound`.
+    /// (run, length, depth, trial) is `StoreError.duplicateTrial`, never overwritten — unless it
+    /// is an `error` trial, which a new attempt replaces in the same transaction; an unknown run
+    /// id is `StoreError.runNotFound`.
     public func record(_ trial: TrialRecord) throws {
         let statement = try insertTrial()
         defer { statement.reset() }
         try TrialColumn.bindInsert(trial, to: statement)
         do {
-            try database.writeTransaction { try statement.run() }
+            try database.writeTransaction {
+                try deleteErrorTrial(trial)
+                try statement.run()
+            }
         } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
             // trials has one UNIQUE constraint: (run_id, length, depth, trial).
             throw StoreError.duplicateTrial(runID: trial.runID, key: trial.key, path: path)
@@ -155,9 +160,20 @@ public final class ResultsStore {
         }
     }
 
-    /// The trials recorded for a run.
+    /// Removes an `error` row of `trial`'s cell, which a new attempt replaces.
+    private func deleteErrorTrial(_ trial: TrialRecord) throws {
+        let statement = try database.prepare(
+            "DELETE FROM trials WHERE run_id = ? AND length = ? AND depth = ? AND trial = ? AND status = 'error'")
+        try statement.bind(trial.runID, at: 1)
+        try statement.bind(Int64(trial.length), at: 2)
+        try statement.bind(Int64(trial.depth), at: 3)
+        try statement.bind(Int64(trial.trial), at: 4)
+        try statement.run()
+    }
+
+    /// The trials of a run that were answered (`ok`): what `--resume` does not ask again.
     public func completedCells(runID: Int64) throws -> Set<TrialKey> {
-        let statement = try database.prepare("SELECT length, depth, trial FROM trials WHERE run_id = ?")
+        let statement = try database.prepare("SELECT length, depth, trial FROM trials WHERE run_id = ? AND status = 'ok'")
         try statement.bind(runID, at: 1)
         var keys = Set<TrialKey>()
         while try statement.step() {
@@ -179,10 +195,11 @@ public final class ResultsStore {
         return trials
     }
 
-    /// Trials and correct answers per (length, depth) of a run, ordered by length then depth.
+    /// Answered trials and correct answers per (length, depth) of a run, ordered by length then
+    /// depth; `error` trials are left out (`errorTrials` counts them).
     public func heatmapCells(runID: Int64) throws -> [HeatmapCell] {
         let statement = try database.prepare("""
-            SELECT length, depth, count(*), sum(correct) FROM trials WHERE run_id = ?
+            SELECT length, depth, count(*), sum(correct) FROM trials WHERE run_id = ? AND status = 'ok'
             GROUP BY length, depth ORDER BY length, depth
             """)
         try statement.bind(runID, at: 1)
@@ -192,6 +209,26 @@ public final class ResultsStore {
                                      trials: statement.int(at: 2), correct: statement.int(at: 3)))
         }
         return cells
+    }
+
+    /// How many trials of a run could not be answered (status `error`).
+    public func errorTrials(runID: Int64) throws -> Int {
+        let statement = try database.prepare("SELECT count(*) FROM trials WHERE run_id = ? AND status = 'error'")
+        try statement.bind(runID, at: 1)
+        _ = try statement.step()
+        return statement.int(at: 0)
+    }
+
+    /// Answered trials of a run whose prompt, as the model's server counted it, is not the length
+    /// the grid asked for, with the smallest and largest difference (counted minus intended).
+    public func promptLengthMismatches(runID: Int64) throws -> (trials: Int, smallest: Int, largest: Int) {
+        let statement = try database.prepare("""
+            SELECT count(*), coalesce(min(prompt_tokens - length), 0), coalesce(max(prompt_tokens - length), 0)
+            FROM trials WHERE run_id = ? AND status = 'ok' AND prompt_tokens != length
+            """)
+        try statement.bind(runID, at: 1)
+        _ = try statement.step()
+        return (statement.int(at: 0), statement.int(at: 1), statement.int(at: 2))
     }
 
     private func insertTrial() throws -> Statement {

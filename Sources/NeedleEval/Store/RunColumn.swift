@@ -9,6 +9,8 @@ enum RunColumn: Int, TableColumn {
     case tokenizerName, tokenizerSHA256
     /// Added by schema version 4.
     case backend, answersPath, answersSHA256
+    /// Added by schema version 5.
+    case baseURL, servedModel, api, tokenizerSource, serverJSON
 
     static let table = "runs"
 
@@ -33,6 +35,11 @@ enum RunColumn: Int, TableColumn {
         case .backend: return "backend"
         case .answersPath: return "answers_path"
         case .answersSHA256: return "answers_sha256"
+        case .baseURL: return "base_url"
+        case .servedModel: return "served_model"
+        case .api: return "api"
+        case .tokenizerSource: return "tokenizer_source"
+        case .serverJSON: return "server_json"
         }
     }
 
@@ -61,6 +68,11 @@ enum RunColumn: Int, TableColumn {
         case .backend: return .text(run.backend)
         case .answersPath: return .text(run.answersPath)
         case .answersSHA256: return .text(run.answersSHA256)
+        case .baseURL: return .text(run.server.baseURL)
+        case .servedModel: return .text(run.server.servedModel)
+        case .api: return .text(run.server.api)
+        case .tokenizerSource: return .text(run.server.tokenizerSource)
+        case .serverJSON: return .text(run.server.serverJSON)
         }
     }
 
@@ -80,6 +92,9 @@ enum RunColumn: Int, TableColumn {
             optionsJSON: try row.text(.optionsJSON),
             tokenizerName: try row.text(.tokenizerName), tokenizerSHA256: try row.text(.tokenizerSHA256),
             backend: try row.text(.backend), answersPath: try row.text(.answersPath),
-            answersSHA256: try row.text(.answersSHA256))
+            answersSHA256: try row.text(.answersSHA256),
+            server: ServerProvenance(baseURL: try row.text(.baseURL), servedModel: try row.text(.servedModel),
+                                     api: try row.text(.api), tokenizerSource: try row.text(.tokenizerSource),
+                                     serverJSON: try row.text(.serverJSON)))
     }
 }

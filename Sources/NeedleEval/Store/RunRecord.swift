@@ -35,13 +35,15 @@ public struct RunRecord: Sendable, Equatable {
     public var backend: String
     public var answersPath: String
     public var answersSHA256: String
+    /// The server that answered (schema version 5; empty for other backends).
+    public var server: ServerProvenance
 
     public init(id: Int64? = nil, modelPath: String, modelSHA256: String, taskName: String,
                 taskJSON: String, taskHash: String, gridJSON: String, seed: UInt64,
                 toolVersion: String, host: String, status: RunStatus = .running,
                 startedAt: Date = Date(), finishedAt: Date? = nil, optionsJSON: String = "{}",
                 tokenizerName: String = "", tokenizerSHA256: String = "", backend: String = RunRecord.inProcess,
-                answersPath: String = "", answersSHA256: String = "") {
+                answersPath: String = "", answersSHA256: String = "", server: ServerProvenance = ServerProvenance()) {
         self.id = id
         self.modelPath = modelPath
         self.modelSHA256 = modelSHA256
@@ -61,12 +63,33 @@ public struct RunRecord: Sendable, Equatable {
         self.backend = backend
         self.answersPath = answersPath
         self.answersSHA256 = answersSHA256
+        self.server = server
     }
 
     /// The `backend` values.
     public static let inProcess = "in-process"
     public static let offline = "offline"
+    public static let http = "http"
 
     /// The grid, when `gridJSON` is in `TrialPlan`'s form.
     public var grid: TrialPlan? { TrialPlan(json: gridJSON) }
+}
+
+/// What a run answered by a server records about it: where it was (no credentials), which model
+/// it served, how it was asked, whose tokens measured the prompts, and what it said about itself.
+public struct ServerProvenance: Sendable, Equatable {
+    public var baseURL: String
+    public var servedModel: String
+    /// `completions` or `chat`.
+    public var api: String
+    /// `server` (its /tokenize endpoint) or the tokenizer file's path.
+    public var tokenizerSource: String
+    /// The server's own description (its model entry, context limits, flavour), a JSON object.
+    public var serverJSON: String
+
+    public init(baseURL: String = "", servedModel: String = "", api: String = "", tokenizerSource: String = "",
+                serverJSON: String = "{}") {
+        (self.baseURL, self.servedModel, self.api) = (baseURL, servedModel, api)
+        (self.tokenizerSource, self.serverJSON) = (tokenizerSource, serverJSON)
+    }
 }

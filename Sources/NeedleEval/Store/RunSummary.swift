@@ -2,18 +2,21 @@
 /// (length, depth, trial) of the grid.
 public struct RunSummary: Sendable, Equatable {
     public var run: RunRecord
-    /// Trials recorded so far.
+    /// Trials answered so far (`error` trials not counted).
     public var cellsDone: Int
     /// Trials the grid plans; nil when the grid JSON is not in `TrialPlan`'s form.
     public var cellsTotal: Int?
     /// Trials answered correctly.
     public var correct: Int
+    /// Trials that could not be answered (status `error`), left out of `accuracy`.
+    public var errors: Int
 
-    public init(run: RunRecord, cellsDone: Int, cellsTotal: Int?, correct: Int) {
+    public init(run: RunRecord, cellsDone: Int, cellsTotal: Int?, correct: Int, errors: Int = 0) {
         self.run = run
         self.cellsDone = cellsDone
         self.cellsTotal = cellsTotal
         self.correct = correct
+        self.errors = errors
     }
 
     /// Fraction correct of the trials done; nil before the first.

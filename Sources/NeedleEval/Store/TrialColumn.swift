@@ -4,6 +4,8 @@ enum TrialColumn: Int, TableColumn {
     case runID, length, depth, trial, keysJSON, expectedJSON, output, correct, score
     case promptTokens, needleTokenOffset, prefillMilliseconds, decodeMilliseconds
     case peakRSSBytes, kvBytes, startedAt, finishedAt
+    /// Added by schema version 5.
+    case status, error, attempts, latencyMilliseconds, timeToFirstTokenMilliseconds, completionTokens, cachedTokens
 
     static let table = "trials"
 
@@ -26,6 +28,13 @@ enum TrialColumn: Int, TableColumn {
         case .kvBytes: return "kv_bytes"
         case .startedAt: return "started_at"
         case .finishedAt: return "finished_at"
+        case .status: return "status"
+        case .error: return "error"
+        case .attempts: return "attempts"
+        case .latencyMilliseconds: return "latency_ms"
+        case .timeToFirstTokenMilliseconds: return "ttft_ms"
+        case .completionTokens: return "completion_tokens"
+        case .cachedTokens: return "cached_tokens"
         }
     }
 
@@ -48,11 +57,18 @@ enum TrialColumn: Int, TableColumn {
         case .kvBytes: return .integer(Int64(trial.kvBytes))
         case .startedAt: return .text(StoreTimestamp.format(trial.startedAt))
         case .finishedAt: return .text(StoreTimestamp.format(trial.finishedAt))
+        case .status: return .text(trial.status.rawValue)
+        case .error: return .text(trial.error)
+        case .attempts: return .integer(Int64(trial.attempts))
+        case .latencyMilliseconds: return .real(trial.latencyMilliseconds)
+        case .timeToFirstTokenMilliseconds: return trial.timeToFirstTokenMilliseconds.map { .real($0) } ?? .null
+        case .completionTokens: return .integer(Int64(trial.completionTokens))
+        case .cachedTokens: return .integer(Int64(trial.cachedTokens))
         }
     }
 
     static func decode(_ row: TableRow<TrialColumn>) throws -> TrialRecord {
-        TrialRecord(
+        var trial = TrialRecord(
             runID: try row.int64(.runID), length: try row.int(.length), depth: try row.int(.depth),
             trial: try row.int(.trial), keysJSON: try row.text(.keysJSON),
             expectedJSON: try row.text(.expectedJSON), output: try row.text(.output),
@@ -62,5 +78,14 @@ enum TrialColumn: Int, TableColumn {
             decodeMilliseconds: try row.double(.decodeMilliseconds),
             peakRSSBytes: try row.int(.peakRSSBytes), kvBytes: try row.int(.kvBytes),
             startedAt: try row.timestamp(.startedAt), finishedAt: try row.timestamp(.finishedAt))
+        trial.status = try row.parsed(.status, expected: "expected ok or error", TrialStatus.init(rawValue:))
+        trial.error = try row.text(.error)
+        trial.attempts = try row.int(.attempts)
+        trial.latencyMilliseconds = try row.double(.latencyMilliseconds)
+        trial.timeToFirstTokenMilliseconds = row.isNull(.timeToFirstTokenMilliseconds)
+            ? nil : try row.double(.timeToFirstTokenMilliseconds)
+        trial.completionTokens = try row.int(.completionTokens)
+        trial.cachedTokens = try row.int(.cachedTokens)
+        return trial
     }
 }

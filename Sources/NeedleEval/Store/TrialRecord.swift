@@ -44,6 +44,20 @@ public struct TrialRecord: Sendable, Equatable {
     public var kvBytes: Int
     public var startedAt: Date
     public var finishedAt: Date
+    /// `ok`, or `error` when the trial could not be answered (schema version 5).
+    public var status: TrialStatus = .ok
+    /// Why it could not be answered (empty when `ok`); never holds a credential.
+    public var error: String = ""
+    /// Requests the answers took, retries included (1 in process).
+    public var attempts: Int = 1
+    /// Wall time of the answering requests (0 in process, where prefill and decode say it).
+    public var latencyMilliseconds: Double = 0
+    /// Time to the first generated token of the first answer, when it was streamed.
+    public var timeToFirstTokenMilliseconds: Double?
+    /// Tokens the model generated, all answers together.
+    public var completionTokens: Int = 0
+    /// Prompt tokens the server took from its cache instead of prefilling.
+    public var cachedTokens: Int = 0
 
     public init(runID: Int64, length: Int, depth: Int, trial: Int, keysJSON: String,
                 expectedJSON: String, output: String, correct: Bool, score: Double,
@@ -70,4 +84,10 @@ public struct TrialRecord: Sendable, Equatable {
     }
 
     public var key: TrialKey { TrialKey(length: length, depth: depth, trial: trial) }
+}
+
+/// Whether a trial was answered. An `error` trial holds no answer: it is left out of accuracy and
+/// heatmaps (which say how many there were) and `--resume` asks again.
+public enum TrialStatus: String, Sendable, CaseIterable {
+    case ok, error
 }
