@@ -147,9 +147,13 @@ private final class WorkQueue: @unchecked Sendable {
         condition.withLock { running -= 1; condition.broadcast() }
     }
 
-    /// The next cell; nil when none is left or the run stops.
+    /// The next cell; nil when none is left or the run stops. A worker waits while a finished
+    /// trial is still to be recorded, so a stop leaves at most one trial per worker to finish.
     func take() -> TrialKey? {
-        condition.withLock { stopped ? nil : cells.popFirst() }
+        condition.withLock {
+            while !results.isEmpty && !stopped { condition.wait() }
+            return stopped ? nil : cells.popFirst()
+        }
     }
 
     func deliver(_ result: Result<TrialRecord, any Error>) {
@@ -157,13 +161,14 @@ private final class WorkQueue: @unchecked Sendable {
     }
 
     /// No new cells: workers finish the trial they are on.
-    func stop() { condition.withLock { stopped = true } }
+    func stop() { condition.withLock { stopped = true; condition.broadcast() } }
 
     /// The next finished trial, waiting for one; nil once every worker has finished and every
     /// result was taken.
     func nextResult() -> Result<TrialRecord, any Error>? {
         condition.withLock {
             while results.isEmpty && running > 0 { condition.wait() }
+            defer { condition.broadcast() }
             return results.isEmpty ? nil : results.removeFirst()
         }
     }
