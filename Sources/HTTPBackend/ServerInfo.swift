@@ -84,19 +84,28 @@ enum TokenizeRequest {
 }
 
 extension ServerConnection {
-    /// One request during set-up: a transport failure or a non-2xx reply ends the run with a
-    /// message naming the endpoint (set-up has no trial to record an error on).
-    func sendRequired(_ method: HTTPMethod, _ path: String, body: Data? = nil) throws -> Reply {
-        let reply: Reply
-        do {
-            reply = try send(method, path, body: body)
-        } catch let failure as TransportFailure {
-            throw HTTPBackendError.unreachable(endpoint: "\(method.rawValue) \(baseURL)\(path)", detail: failure.detail)
+    /// One request outside a trial (reading the server, tokenizing): failures that may pass (a
+    /// kept-alive connection the server had just closed, 5xx, 429) are retried a few times; then
+    /// a transport failure or a non-2xx reply ends the run with a message naming the endpoint.
+    func sendRequired(_ method: HTTPMethod, _ path: String, body: Data? = nil,
+                      retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.2, maxDelay: 2)) throws -> Reply {
+        let endpoint = "\(method.rawValue) \(baseURL)\(path)"
+        for attempt in 1...retry.maxAttempts {
+            var retryAfter: TimeInterval?
+            do {
+                let reply = try send(method, path, body: body)
+                if reply.isSuccess { return reply }
+                guard RetryPolicy.isRetryable(status: reply.status), attempt < retry.maxAttempts else {
+                    throw HTTPBackendError.rejected(endpoint: endpoint, status: reply.status, message: redact(reply.errorMessage))
+                }
+                retryAfter = RetryPolicy.retryAfter(reply.header("Retry-After"))
+            } catch let failure as TransportFailure {
+                guard attempt < retry.maxAttempts else {
+                    throw HTTPBackendError.unreachable(endpoint: endpoint, detail: failure.detail)
+                }
+            }
+            Thread.sleep(forTimeInterval: retry.delay(afterAttempt: attempt, retryAfter: retryAfter))
         }
-        guard reply.isSuccess else {
-            throw HTTPBackendError.rejected(endpoint: "\(method.rawValue) \(baseURL)\(path)", status: reply.status,
-                                            message: redact(reply.errorMessage))
-        }
-        return reply
+        preconditionFailure("the loop returns or throws")
     }
 }
