@@ -56,6 +56,22 @@ final class RefusalTests: XCTestCase {
         XCTAssertEqual(try load(f).encode("abxab"), [2, 3, 2])
     }
 
+    /// A byte whose byte-level character is not in the vocabulary (SmolLM2's lacks 0x04) is
+    /// dropped before merging, as Python `tokenizers` does: "!\u{4}!" encodes as "!!".
+    func testBytesOutsideAByteLevelVocabularyAreDroppedBeforeMerging() throws {
+        var f = baseFile()
+        var model = f["model"] as! [String: Any]
+        var vocab = model["vocab"] as! [String: Int]
+        vocab[String(Character(ByteLevelAlphabet.characters[4]))] = nil
+        vocab["!!"] = 257
+        model["vocab"] = vocab
+        model["merges"] = ["a b", "! !"]
+        f["model"] = model
+        let t = try load(f)
+        XCTAssertEqual(t.encode("!\u{4}!"), [257])
+        XCTAssertEqual(t.encode("\u{4}"), [])
+    }
+
     func testUnimplementedPartsAreRefusedByPath() {
         var f = baseFile()
         f["normalizer"] = ["type": "BertNormalizer"]
@@ -74,6 +90,10 @@ final class RefusalTests: XCTestCase {
         f = baseFile()
         f["pre_tokenizer"] = ["type": "Whitespace"]
         assertRefused(f, field: "pre_tokenizer.type")
+
+        f = baseFile()        // the reference requires the flag too
+        f["pre_tokenizer"] = ["type": "Digits"]
+        assertRefused(f, field: "pre_tokenizer.individual_digits")
 
         f = baseFile()
         var model = f["model"] as! [String: Any]
@@ -116,9 +136,9 @@ final class RefusalTests: XCTestCase {
         f["added_tokens"] = [["id": 257, "content": "<x>", "special": true, "weird": 1]]
         assertRefused(f, field: "added_tokens[0].weird")
 
-        f = baseFile()
-        f["model"] = ["type": "BPE", "vocab": ["a": 0], "merges": [Any]()]
-        assertRefused(f, field: "model.vocab")        // a byte-level vocabulary must cover all 256 bytes
+        f = baseFile()        // with an unk_token a byte-level vocabulary must cover all 256 bytes
+        f["model"] = ["type": "BPE", "vocab": ["a": 0, "<unk>": 1], "merges": [Any](), "unk_token": "<unk>"]
+        assertRefused(f, field: "model.vocab")
     }
 
     func testATiktokenFileWithAnUnknownPatternIsRefused() throws {

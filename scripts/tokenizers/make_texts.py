@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write Tests/TokenizersTests/Fixtures/texts.jsonl: the shared test texts.
 
-First the hand-written edge cases of edge_texts.py (the same everywhere), then
+First the hand-written edge cases of edge_texts.py (TEST_TEXTS, the same everywhere), then
 ~40 excerpts (1-4 KB) of real text found on this machine: license texts,
 package copyright files, rendered and raw man pages (English and translated),
 Python standard-library source, gettext translations in many scripts, locale
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
-from edge_texts import EDGE_TEXTS  # noqa: E402
+from edge_texts import TEST_TEXTS  # noqa: E402
 
 MAX_BYTES = 400_000
 
@@ -80,7 +80,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=common.TEXTS)
     args = ap.parse_args()
 
-    rows = [{"name": n, "text": t} for n, t in EDGE_TEXTS]
+    rows = [{"name": n, "text": t} for n, t in TEST_TEXTS]
     excerpts = pick_excerpts(args.seed)
     rows += excerpts
     names = [r["name"] for r in rows]
@@ -91,7 +91,7 @@ def main() -> None:
     for r in excerpts:
         k = r["name"].split("_")[0]
         kinds[k] = kinds.get(k, 0) + 1
-    print(f"{args.out}: {len(rows)} texts ({len(EDGE_TEXTS)} edge, {len(excerpts)} excerpts: {kinds}), {size / 1024:.0f} KB")
+    print(f"{args.out}: {len(rows)} texts ({len(TEST_TEXTS)} edge, {len(excerpts)} excerpts: {kinds}), {size / 1024:.0f} KB")
     if size > MAX_BYTES:
         sys.exit(f"texts.jsonl is {size} bytes, over {MAX_BYTES}")
 

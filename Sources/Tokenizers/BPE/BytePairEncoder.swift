@@ -2,8 +2,10 @@
 /// byte-level tokenizer.json models (GPT-2, Llama 3, Qwen 2 …) and tiktoken files alike. Pieces
 /// seen before come from a cache (natural text repeats its words), looked up without allocating.
 final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock`
-    /// (256) token id of each single byte
+    /// (256) token id of each single byte; -1 for a byte the vocabulary lacks, which is dropped
+    /// before merging (as the reference drops a character without a token and no unk_token)
     let byteTokens: [Int32]
+    let lacksBytes: Bool
     let merges: MergeTable
     /// Whole pieces that are tokens: emitted as they are, without merging (tiktoken always,
     /// tokenizer.json with `ignore_merges`).
@@ -14,6 +16,7 @@ final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock
     init(byteTokens: [Int32], merges: MergeTable, wholePieces: [[UInt8]: Int32]) {
         precondition(byteTokens.count == 256)
         self.byteTokens = byteTokens
+        lacksBytes = byteTokens.contains { $0 < 0 }
         self.merges = merges
         var whole: [ByteKey: Int32] = [:]
         whole.reserveCapacity(wholePieces.count)
@@ -29,7 +32,11 @@ final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock
     }
 
     private func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
-        if piece.count == 1 { out.append(byteTokens[Int(piece[0])]); return }
+        if piece.count == 1 {
+            let id = byteTokens[Int(piece[0])]
+            if id >= 0 { out.append(id) }
+            return
+        }
         let cacheable = piece.count <= 64
         let hash = cacheable ? PieceCache.hash(piece) : 0
         if cacheable, let hit = cache.lookup(piece, hash: hash) { out.append(contentsOf: hit); return }
@@ -39,6 +46,7 @@ final class BytePairEncoder: @unchecked Sendable {   // `cache` only under `lock
             return
         }
         var symbols = piece.map { byteTokens[Int($0)] }
+        if lacksBytes { symbols.removeAll { $0 < 0 } }
         merges.apply(&symbols)
         if cacheable { cache.insert(piece, hash: hash, ids: symbols) }
         out.append(contentsOf: symbols)

@@ -88,14 +88,17 @@ struct BPEModel: Sendable {
                         }, uniquingKeysWith: { a, _ in a }))
     }
 
-    /// A byte-level encoder over this vocabulary: every byte's alphabet character must be a token.
+    /// A byte-level encoder over this vocabulary. A byte whose alphabet character is not a token
+    /// is dropped, as the reference drops it, when there is no unk_token or byte fallback (the
+    /// SmolLM2 GGUF's vocabulary lacks 21 bytes); otherwise the vocabulary must hold every byte.
     func byteLevelEncoder(json j: JSONPath, at path: String) throws -> BytePairEncoder {
-        var byteTokens = [Int32](repeating: 0, count: 256)
+        var byteTokens = [Int32](repeating: -1, count: 256)
         for b in 0..<256 {
-            guard let id = vocab[ByteKey(String(Character(ByteLevelAlphabet.characters[b])))] else {
+            if let id = vocab[ByteKey(String(Character(ByteLevelAlphabet.characters[b])))] {
+                byteTokens[b] = id
+            } else if unkID != nil || byteFallback {
                 throw j.fail(j.join(path, "vocab"), "lacks the byte-level character of byte \(b)", "use a complete byte-level vocabulary")
             }
-            byteTokens[b] = id
         }
         var whole: [[UInt8]: Int32] = [:]
         if ignoreMerges {

@@ -23,7 +23,7 @@ indirect enum PreTokenizer: Sendable {
 
     enum PrependScheme: String, Sendable { case always, first, never }
 
-    /// A Split pattern: a recognised regex family, or a literal string.
+    /// A Split pattern: a recognised regex family (or Digits' numeric test), or a literal string.
     enum SplitMatcher: Sendable {
         case regex(SplitPattern)
         case literal(String)
@@ -46,7 +46,7 @@ indirect enum PreTokenizer: Sendable {
                 let text = try j.string(regex, at: patternPath + ".Regex")
                 guard let known = SplitPattern.recognize(text) else {
                     throw j.fail(patternPath + ".Regex", "is a split regex this library does not implement",
-                                 "use a tokenizer whose split regex is GPT-2's, Llama 3's (cl100k), Qwen 2's or o200k's")
+                                 "use a tokenizer whose split regex is GPT-2's, Llama 3's (cl100k), Qwen 2's, o200k's or \\p{N}")
                 }
                 matcher = .regex(known)
             } else {
@@ -57,6 +57,12 @@ indirect enum PreTokenizer: Sendable {
                 throw j.fail(j.join(path, "behavior"), "is \"\(name)\", not a split behaviour", "use Isolated, Removed, MergedWithPrevious, MergedWithNext or Contiguous")
             }
             return .split(matcher, behavior: behavior, invert: try flag("invert", false))
+        case "Digits":
+            // The reference splits on `char::is_numeric`, each numeric scalar a match; runs of
+            // them stay together unless `individual_digits`.
+            try known(["individual_digits"])
+            let individual = try j.bool(d["individual_digits"] ?? NSNull(), at: j.join(path, "individual_digits"))
+            return .split(.regex(.eachScalar(.numeric)), behavior: individual ? .isolated : .contiguous, invert: false)
         case "Metaspace":
             try known(["replacement", "prepend_scheme", "add_prefix_space", "split", "str_rep"])
             let rep = try j.string(d["replacement"] ?? "▁", at: j.join(path, "replacement"))
@@ -81,7 +87,7 @@ indirect enum PreTokenizer: Sendable {
             }
             return .sequence(steps)
         default:
-            throw j.unsupported(path, type, "a pre-tokenizer", use: "use ByteLevel, Split, Metaspace or Sequence")
+            throw j.unsupported(path, type, "a pre-tokenizer", use: "use ByteLevel, Split, Digits, Metaspace or Sequence")
         }
     }
 

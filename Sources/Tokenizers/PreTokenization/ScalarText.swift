@@ -45,7 +45,8 @@ struct ScalarText {
 }
 
 /// The Unicode classes split patterns use, as bits: letters by general category, marks,
-/// numbers, White_Space, and CR/LF.
+/// numbers, White_Space, and CR/LF, as the reference regex engines see them (`regexUnicode`);
+/// and `numeric`, Rust's `char::is_numeric`, which the Digits pre-tokenizer tests.
 struct CharClass: OptionSet, Sendable {
     let rawValue: UInt16
     static let upper = CharClass(rawValue: 1 << 0)      // Lu
@@ -54,9 +55,10 @@ struct CharClass: OptionSet, Sendable {
     static let modifier = CharClass(rawValue: 1 << 3)   // Lm
     static let otherLetter = CharClass(rawValue: 1 << 4) // Lo
     static let mark = CharClass(rawValue: 1 << 5)       // Mn, Mc, Me
-    static let number = CharClass(rawValue: 1 << 6)     // Nd, Nl, No
+    static let number = CharClass(rawValue: 1 << 6)     // Nd, Nl, No (\p{N})
     static let space = CharClass(rawValue: 1 << 7)      // White_Space
     static let newline = CharClass(rawValue: 1 << 8)    // \r or \n
+    static let numeric = CharClass(rawValue: 1 << 9)    // Nd, Nl, No of the whole Unicode table
 
     static let letter: CharClass = [.upper, .title, .lower, .modifier, .otherLetter]
     /// o200k's "upper-ish" run: [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
@@ -73,9 +75,18 @@ struct CharClass: OptionSet, Sendable {
     static let ascii: [CharClass] = Array(bmp[0..<128])
     private static let bmp: [CharClass] = (0..<0x10000).map { v in Unicode.Scalar(UInt32(v)).map(compute) ?? [] }
 
+    /// The Unicode version of the regex engines' tables: Oniguruma in `tokenizers` 0.23 and the
+    /// regex crate in tiktoken 0.14 see a scalar assigned later (Swift 6.3 knows Unicode 17) as
+    /// unassigned: not `\p{L}`, `\p{M}`, `\p{N}` (measured over every scalar). Rust's
+    /// `char::is_numeric` in `tokenizers` follows the newer table, as `numeric` does.
+    static let regexUnicode = (major: 16, minor: 0)
+
     private static func compute(_ s: Unicode.Scalar) -> CharClass {
         var c: CharClass = []
-        switch s.properties.generalCategory {
+        let category = s.properties.generalCategory
+        if category == .decimalNumber || category == .letterNumber || category == .otherNumber { c.insert(.numeric) }
+        if let age = s.properties.age, (age.major, age.minor) > regexUnicode { return c }
+        switch category {
         case .uppercaseLetter: c.insert(.upper)
         case .titlecaseLetter: c.insert(.title)
         case .lowercaseLetter: c.insert(.lower)

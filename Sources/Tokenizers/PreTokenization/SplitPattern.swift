@@ -10,6 +10,9 @@ enum SplitPattern: Sendable, Equatable {
     case cl100k(maxDigits: Int, wholeTrailingWhitespace: Bool)
     /// o200k (GPT-4o): case-aware letter runs with contractions attached.
     case o200k
+    /// Every scalar of a class is a match of its own, the rest lies between matches: `\p{N}`
+    /// (`.number`, SmolLM's digit split) and the Digits pre-tokenizer (`.numeric`).
+    case eachScalar(CharClass)
 
     static let gpt2Pattern = #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#
     static let r50kTiktoken = #"'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"#
@@ -21,6 +24,7 @@ enum SplitPattern: Sendable, Equatable {
         #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#,
         #"\p{N}{1,3}"#, #" ?[^\s\p{L}\p{N}]+[\r\n/]*"#, #"\s*[\r\n]+"#, #"\s+(?!\S)"#, #"\s+"#,
     ].joined(separator: "|")
+    static let numberPattern = #"\p{N}"#
 
     /// The pattern a regex text denotes, or nil when it is not one of these.
     static func recognize(_ regex: String) -> SplitPattern? {
@@ -30,6 +34,7 @@ enum SplitPattern: Sendable, Equatable {
         case qwen2Pattern: return .cl100k(maxDigits: 1, wholeTrailingWhitespace: false)
         case cl100kTiktoken: return .cl100k(maxDigits: 3, wholeTrailingWhitespace: true)
         case o200kPattern: return .o200k
+        case numberPattern: return .eachScalar(.number)
         default: return nil
         }
     }
@@ -47,6 +52,7 @@ enum SplitPattern: Sendable, Equatable {
             case .gpt2: end = scanner.gpt2(i)
             case let .cl100k(digits, trailing): end = scanner.cl100k(i, maxDigits: digits, wholeTrailingWhitespace: trailing)
             case .o200k: end = scanner.o200k(i)
+            case let .eachScalar(c): end = scanner.has(i, c) ? i + 1 : nil
             }
             if let end, end > i {
                 if gapStart >= 0 { out.append((gapStart..<i, false)); gapStart = -1 }
