@@ -87,6 +87,9 @@ let package = Package(
             dependencies: [
                 "YOCOServer", "YOCORuntime", "Tokenizers",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
     ],
     swiftLanguageModes: [.v6]

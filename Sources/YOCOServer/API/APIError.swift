@@ -45,9 +45,10 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     }
 
     static func contextLength(limit: Int, prompt: Int, maxTokens: Int) -> APIError {
-        APIError(status: .badRequest,
+        let (total, overflow) = prompt.addingReportingOverflow(maxTokens)
+        return APIError(status: .badRequest,
                  message: "This model's maximum context length is \(limit) tokens; the prompt has \(prompt) tokens and "
-                     + "max_tokens is \(maxTokens) (\(prompt + maxTokens) in all). Shorten the prompt or lower max_tokens.",
+                     + "max_tokens is \(maxTokens) (\(overflow ? "over \(Int.max)" : String(total)) in all). Shorten the prompt or lower max_tokens.",
                  code: "context_length_exceeded", param: "prompt")
     }
 

@@ -62,6 +62,7 @@ final class InferenceEngine: @unchecked Sendable {
     private var waiting: [GenerationJob] = []
     private var stopping = false
     private var stopped = false
+    private var busy = false
     private var averageJobSeconds = 1.0
 
     init(model: Model, contextSize: Int, options: ServerOptions, metrics: ServerMetrics) {
@@ -92,7 +93,7 @@ final class InferenceEngine: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !stopping else { throw APIError.draining }
-        guard waiting.count < queueLimit else {
+        guard waiting.count < queueLimit || (!busy && waiting.isEmpty) else {
             let retry = min(60, max(1, Int((averageJobSeconds * Double(waiting.count + 1)).rounded(.up))))
             throw APIError.queueFull(limit: queueLimit, retryAfter: retry)
         }
@@ -129,6 +130,7 @@ final class InferenceEngine: @unchecked Sendable {
                 return
             }
             let job = waiting.removeFirst()
+            busy = true
             metrics.queueDepth.set(waiting.count)
             condition.unlock()
 
@@ -138,6 +140,7 @@ final class InferenceEngine: @unchecked Sendable {
             metrics.running.set(0)
             condition.lock()
             averageJobSeconds = 0.8 * averageJobSeconds + 0.2 * clock.seconds
+            busy = false
             condition.unlock()
         }
     }
