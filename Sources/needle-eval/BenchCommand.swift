@@ -3,6 +3,7 @@ import Foundation
 import NeedleSupport
 import Tokenizers
 import YOCORuntime
+import YOCOServer
 
 /// `needle-eval bench`: prefill and decode speed, peak RSS and KV bytes of the runtime at each
 /// length, with roofline fractions (sgemm peak, memory bandwidth) so numbers can be judged.
@@ -49,6 +50,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("store"), help: "Instead of the runtime: record this many trials in a temporary results database and time inserts, exports and reads.") var storeTrials: Int?
     @Option(help: "Instead of the runtime: encoding speed of this tokenizer (tokenizer.json, .tiktoken or a model directory) on --text.") var tokenizer: String?
     @Option(help: "With --tokenizer: the text file to encode.") var text: String?
+    @Option(name: .customLong("prompt-ids"),
+            help: "With --model: time reading this JSON array of token ids, then prefill and --decode-tokens greedy tokens on a fresh session (JSON; scripts/serve/bench_overhead.py).")
+    var promptIDs: String?
 
     func validate() throws {
         if (tokenizer == nil) != (text == nil) { throw ValidationError("--tokenizer and --text go together. Fix: give both") }
@@ -118,6 +122,12 @@ struct BenchCommand: ParsableCommand {
             m = Model.random(config: try randomConfig(), seed: seed)
         }
         let c = m.config
+        if let promptIDs {
+            guard let data = FileManager.default.contents(atPath: promptIDs) else { throw ValidationError("--prompt-ids \(promptIDs): cannot read the file") }
+            let options = SessionOptions(chunkSize: chunk, kvDType: KVDType(rawValue: kv)!, threads: threads)
+            print(try PromptBenchmark.run(model: m, idsJSON: Array(data), decodeTokens: decodeTokens, options: options).json)
+            return
+        }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let lengthList = try parseLengths(lengths ?? (c.architecture == .yoco ? "4K,64K,1M" : "4K,16K,64K"), flag: "--lengths")
         let options = SessionOptions(chunkSize: chunk, kvDType: KVDType(rawValue: kv)!, threads: threadCount)
