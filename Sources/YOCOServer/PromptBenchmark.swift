@@ -25,7 +25,9 @@ public enum PromptBenchmark {
         }
     }
 
-    public static func run(model: Model, idsJSON: [UInt8], decodeTokens: Int, options: SessionOptions) throws -> Result {
+    /// `parseOnly`: stop after the two parsers (a 1M-token prefill takes minutes).
+    public static func run(model: Model, idsJSON: [UInt8], decodeTokens: Int, options: SessionOptions,
+                           parseOnly: Bool = false) throws -> Result {
         let parseClock = Stopwatch()
         let parsed = try JSONParser.parse(idsJSON)
         let parseMilliseconds = parseClock.milliseconds
@@ -34,16 +36,19 @@ public enum PromptBenchmark {
         }
         let foundationClock = Stopwatch()
         _ = try JSONSerialization.jsonObject(with: Data(idsJSON)) as? [NSNumber]
-        let foundationMilliseconds = foundationClock.milliseconds
+        var result = Result(promptTokens: values.count, parseMilliseconds: parseMilliseconds,
+                            foundationParseMilliseconds: foundationClock.milliseconds, prefillMilliseconds: 0,
+                            decodeMilliseconds: 0, completion: [])
+        guard !parseOnly else { return result }
         let ids = values.map { Int32(clamping: $0) }
         let session = InferenceSession(model: model, options: options, capacity: ids.count + decodeTokens)
         let prefillClock = Stopwatch()
         try session.prefill(ids)
         let prefillMilliseconds = prefillClock.milliseconds
         let decodeClock = Stopwatch()
-        let out = try session.generate(maxNewTokens: decodeTokens)
-        return Result(promptTokens: ids.count, parseMilliseconds: parseMilliseconds,
-                      foundationParseMilliseconds: foundationMilliseconds, prefillMilliseconds: prefillMilliseconds,
-                      decodeMilliseconds: decodeClock.milliseconds, completion: out)
+        result.completion = try session.generate(maxNewTokens: decodeTokens)
+        result.decodeMilliseconds = decodeClock.milliseconds
+        result.prefillMilliseconds = prefillMilliseconds
+        return result
     }
 }

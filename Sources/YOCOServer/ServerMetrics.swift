@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import YOCORuntime
 
 /// The server's metrics, recorded through swift-metrics into a Prometheus registry of its own
 /// (not the process-wide bootstrap: two servers in one test process keep separate counts), and
@@ -17,6 +18,7 @@ public final class ServerMetrics: Sendable {
     let running: CoreMetrics.Meter
     let kvCacheBytes: CoreMetrics.Meter
     let contextTokens: CoreMetrics.Meter
+    let residentBytes: CoreMetrics.Meter
 
     /// Endpoints counted by name; any other path counts as "other" (a scanner cannot grow the
     /// label set).
@@ -40,6 +42,7 @@ public final class ServerMetrics: Sendable {
         running = CoreMetrics.Meter(label: "yoco_requests_running", factory: factory)
         kvCacheBytes = CoreMetrics.Meter(label: "yoco_kv_cache_bytes", factory: factory)
         contextTokens = CoreMetrics.Meter(label: "yoco_context_max_tokens", factory: factory)
+        residentBytes = CoreMetrics.Meter(label: "yoco_process_resident_bytes", factory: factory)
     }
 
     /// One answered request, by endpoint and status.
@@ -51,5 +54,9 @@ public final class ServerMetrics: Sendable {
             .recordSeconds(seconds)
     }
 
-    public func text() -> String { registry.emitToString() }
+    /// The Prometheus text, the process's resident memory read at this moment.
+    public func text() -> String {
+        residentBytes.set(ProcessMemory.currentRSSBytes)
+        return registry.emitToString()
+    }
 }

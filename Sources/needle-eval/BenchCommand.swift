@@ -53,6 +53,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("prompt-ids"),
             help: "With --model: time reading this JSON array of token ids, then prefill and --decode-tokens greedy tokens on a fresh session (JSON; scripts/serve/bench_overhead.py).")
     var promptIDs: String?
+    @Flag(name: .customLong("parse-only"), help: "With --prompt-ids: only time reading the ids (the server's parser and Foundation's).")
+    var parseOnly = false
 
     func validate() throws {
         if (tokenizer == nil) != (text == nil) { throw ValidationError("--tokenizer and --text go together. Fix: give both") }
@@ -125,7 +127,8 @@ struct BenchCommand: ParsableCommand {
         if let promptIDs {
             guard let data = FileManager.default.contents(atPath: promptIDs) else { throw ValidationError("--prompt-ids \(promptIDs): cannot read the file") }
             let options = SessionOptions(chunkSize: chunk, kvDType: KVDType(rawValue: kv)!, threads: threads)
-            print(try PromptBenchmark.run(model: m, idsJSON: Array(data), decodeTokens: decodeTokens, options: options).json)
+            print(try PromptBenchmark.run(model: m, idsJSON: Array(data), decodeTokens: decodeTokens, options: options,
+                                             parseOnly: parseOnly).json)
             return
         }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
