@@ -105,20 +105,6 @@ final class ServeCLITests: XCTestCase {
         let (status, body) = result.get()
         return status < 0 ? nil : String(decoding: body, as: UTF8.self)
     }
-
-    func runPython(_ arguments: [String]) throws -> CLIResult {
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
-        python.standardOutput = out
-        python.standardError = err
-        try python.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        return CLIResult(status: python.terminationStatus, stdout: stdout, stderr: stderr)
-    }
 }
 
 /// A status and body written by a URLSession callback and read by the test.

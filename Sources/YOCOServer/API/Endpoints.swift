@@ -42,14 +42,19 @@ struct Endpoints: Sendable {
         let events = EventReader(stream)
         guard generation.stream else {
             defer { cancel.set() }
-            while let event = await events.next() {
+            var outcome: Result<GenerationSummary, APIError>?
+            while let event = await events.next() {   // to the end: the engine is then free
                 switch event {
                 case .text: continue
-                case let .finished(summary): return HTTPSupport.json(shape.whole(summary))
-                case let .failed(error): throw error
+                case let .finished(summary): outcome = .success(summary)
+                case let .failed(error): outcome = .failure(error)
                 }
             }
-            throw APIError.internalError("the generation ended without a result")
+            switch outcome {
+            case let .success(summary)?: return HTTPSupport.json(shape.whole(summary))
+            case let .failure(error)?: throw error
+            case nil: throw APIError.internalError("the generation ended without a result")
+            }
         }
         // Streaming: the first event decides the status (a refusal before any text is still an
         // HTTP error); then server-sent events in the OpenAI chunk shape, ending with [DONE].

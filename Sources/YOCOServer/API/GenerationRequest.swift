@@ -57,6 +57,9 @@ struct RequestLimits: Sendable {
             guard !ids.isEmpty else { throw APIError.invalid("prompt", "'prompt' must not be an empty list") }
             return try tokenIDs(ids, param: "prompt")
         case let .array(items):
+            if items.contains(where: { if case .string = $0 { false } else if $0.elements != nil { false } else { true } }) {
+                throw APIError.invalid("prompt", "'prompt' token ids must be integers in [0, \(vocabSize))")
+            }
             guard items.count == 1 else {
                 throw APIError.invalid("prompt", "one prompt per request: 'prompt' is a list of \(items.count) prompts")
             }

@@ -142,11 +142,12 @@ final class InferenceEngine: @unchecked Sendable {
             averageJobSeconds = 0.8 * averageJobSeconds + 0.2 * clock.seconds
             busy = false
             condition.unlock()
+            // Ended only now, so that a client that reads to the end finds the engine idle.
+            job.events.finish()
         }
     }
 
     private func run(_ job: GenerationJob) {
-        defer { job.events.finish() }
         guard !job.cancel.isSet else { return }
         let request = job.request
         do {
