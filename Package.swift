@@ -12,7 +12,7 @@ let yocoRuntimeSettings: [SwiftSetting] = []
 
 let package = Package(
     name: "needle-eval",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "needle-eval", targets: ["needle-eval"]),
         .library(name: "NeedleEval", targets: ["NeedleEval"]),
@@ -20,11 +20,17 @@ let package = Package(
         .library(name: "Tokenizers", targets: ["Tokenizers"]),
         .library(name: "YOCOBackend", targets: ["YOCOBackend"]),
         .library(name: "HTTPBackend", targets: ["HTTPBackend"]),
+        .library(name: "YOCOServer", targets: ["YOCOServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -52,12 +58,27 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ]),
+        // `needle-eval serve`: the YOCO runtime behind an OpenAI-compatible HTTP API.
+        .target(
+            name: "YOCOServer",
+            dependencies: [
+                "YOCORuntime", "Tokenizers", "NeedleSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The command line: parses flags and prints; every step it runs lives in the libraries.
         .executableTarget(
             name: "needle-eval",
             dependencies: [
-                "NeedleEval", "YOCORuntime", "YOCOBackend", "HTTPBackend", "NeedleSupport", "Tokenizers",
+                "NeedleEval", "YOCORuntime", "YOCOBackend", "HTTPBackend", "YOCOServer", "NeedleSupport", "Tokenizers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // Fixtures/ holds small BPE tokenizers, read by path (the CLI tests use them too).
         .testTarget(name: "NeedleEvalTests", dependencies: ["NeedleEval", "NeedleSupport", "Tokenizers"], exclude: ["Fixtures"]),
@@ -70,6 +91,16 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(name: "HTTPBackendTests", dependencies: ["HTTPBackend", "NeedleEval"]),
         .testTarget(name: "CLITests", dependencies: ["needle-eval"]),
+        // The HTTP server over loopback with a real client; the server runs in-process on port 0.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "YOCOServer", "YOCORuntime", "Tokenizers",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -26,6 +26,8 @@ public struct Sampling: Sendable, Equatable, Codable {
 struct Completion: Equatable {
     var text = ""
     var finishReason: String?
+    /// llama.cpp's (and `needle-eval serve`'s) `stop_type`: "word", "eos" or "limit".
+    var stopType: String?
     var promptTokens: Int?
     var completionTokens: Int?
     var cachedTokens: Int?
@@ -66,7 +68,15 @@ struct Completion: Equatable {
         return sawChoice ? completion : nil
     }
 
+    /// Whether the answer ended at the stop string (which servers leave out of the text): the
+    /// server's `stop_type` when it gives one, else a "stop" finish.
+    var stoppedAtStopString: Bool {
+        if let stopType { return stopType == "word" }
+        return finishReason == "stop"
+    }
+
     private mutating func readUsage(_ object: [String: Any]) {
+        if let type = object["stop_type"] as? String { stopType = type }
         if let usage = object["usage"] as? [String: Any] {
             promptTokens = JSONBody.int(usage["prompt_tokens"]) ?? promptTokens
             completionTokens = JSONBody.int(usage["completion_tokens"]) ?? completionTokens

@@ -67,9 +67,10 @@ final class HTTPResponder: Responder {
         }
         let completion = try request(stop: stop, maxNewTokens: maxNewTokens)
         // Servers leave a stop string out of the text; the in-process runtime keeps it (in the
-        // answer and in the context), and so does this conversation.
+        // answer and in the context), and so does this conversation. A server that does not say
+        // why it stopped ("stop" for EOS and stop strings alike) is taken to have met the string.
         var answer = completion.text
-        if let stop, !stop.isEmpty, completion.finishReason == "stop", !answer.hasSuffix(stop) { answer += stop }
+        if let stop, !stop.isEmpty, completion.stoppedAtStopString, !answer.hasSuffix(stop) { answer += stop }
         if answered == 0 {
             metrics.reportedPromptTokens = completion.promptTokens
             metrics.timeToFirstTokenMilliseconds = completion.firstTokenSeconds.map { $0 * 1000 }

@@ -25,7 +25,7 @@ struct MemoryBudget {
         MemoryEstimate.spliceBaseBytes(config, options: options, tokens: tokens) + tokens * MemoryLayout<Int32>.size
     }
 
-    var limit: Int? { maxMemory ?? MemoryBudget.availableMemory() }
+    var limit: Int? { maxMemory ?? ProcessMemory.availableBytes }
 
     /// Throws when the session alone cannot fit.
     func ensureSessionFits() throws {
@@ -39,15 +39,5 @@ struct MemoryBudget {
     func baseFits(tokens: Int) -> Bool {
         guard let limit else { return true }
         return sessionBytes + baseBytes(tokens: tokens) <= limit
-    }
-
-    /// MemAvailable from /proc/meminfo (Linux); nil where unknown.
-    static func availableMemory() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            let parts = line.split(separator: " ")
-            if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
-        }
-        return nil
     }
 }

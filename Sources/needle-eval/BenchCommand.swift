@@ -3,6 +3,7 @@ import Foundation
 import NeedleSupport
 import Tokenizers
 import YOCORuntime
+import YOCOServer
 
 /// `needle-eval bench`: prefill and decode speed, peak RSS and KV bytes of the runtime at each
 /// length, with roofline fractions (sgemm peak, memory bandwidth) so numbers can be judged.
@@ -29,9 +30,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Random config: cross_attention_rope = false.") var nope = false
     @Option(help: "Comma-separated lengths (K = 1024, M = 1048576). Default 4K,64K,1M (transformer: 4K,16K,64K).")
     var lengths: String?
-    @Option(help: "Prefill chunk size in tokens.") var chunk = 4096
-    @Option(help: "Threads for OpenBLAS and the runtime (default: all cores).") var threads: Int?
-    @Option(help: "KV cache dtype: f32 or f16.") var kv = "f32"
+    @OptionGroup var runtime: RuntimeOptions
     @Option(name: .customLong("decode-tokens"), help: "Tokens decoded at each length.") var decodeTokens = 8
     @Option(help: "Seed for random weights and tokens.") var seed: UInt64 = 1
     @Flag(name: .customLong("skip-roofline"), help: "Skip the sgemm-peak and memcpy measurements.") var skipRoofline = false
@@ -49,6 +48,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("store"), help: "Instead of the runtime: record this many trials in a temporary results database and time inserts, exports and reads.") var storeTrials: Int?
     @Option(help: "Instead of the runtime: encoding speed of this tokenizer (tokenizer.json, .tiktoken or a model directory) on --text.") var tokenizer: String?
     @Option(help: "With --tokenizer: the text file to encode.") var text: String?
+    @Option(name: .customLong("prompt-ids"),
+            help: "With --model: time reading this JSON array of token ids, then prefill and --decode-tokens greedy tokens on a fresh session (JSON; scripts/serve/bench_overhead.py).")
+    var promptIDs: String?
+    @Flag(name: .customLong("parse-only"), help: "With --prompt-ids: only time reading the ids (the server's parser and Foundation's).")
+    var parseOnly = false
 
     func validate() throws {
         if (tokenizer == nil) != (text == nil) { throw ValidationError("--tokenizer and --text go together. Fix: give both") }
@@ -56,9 +60,6 @@ struct BenchCommand: ParsableCommand {
         if let arch, ModelConfig.Architecture(rawValue: arch) == nil {
             throw ValidationError("--arch '\(arch)' is unknown. Fix: use yoco or transformer")
         }
-        if KVDType(rawValue: kv) == nil { throw ValidationError("--kv '\(kv)' is unknown. Fix: use f32 or f16") }
-        if chunk < 1 { throw ValidationError("--chunk must be ≥ 1. Fix: e.g. --chunk 4096") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be ≥ 1") }
         if decodeTokens < 0 { throw ValidationError("--decode-tokens must be ≥ 0") }
         if let reuseDepths, reuseDepths < 1 { throw ValidationError("--reuse-depths must be ≥ 1. Fix: e.g. --reuse-depths 11") }
         if let gridDepths, gridDepths < 1 { throw ValidationError("--grid-depths must be ≥ 1. Fix: e.g. --grid-depths 11") }
@@ -118,14 +119,21 @@ struct BenchCommand: ParsableCommand {
             m = Model.random(config: try randomConfig(), seed: seed)
         }
         let c = m.config
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        if let promptIDs {
+            guard let data = FileManager.default.contents(atPath: promptIDs) else { throw ValidationError("--prompt-ids \(promptIDs): cannot read the file") }
+            let options = SessionOptions(chunkSize: runtime.chunk, kvDType: runtime.kvDType, threads: runtime.threads)
+            print(try PromptBenchmark.run(model: m, idsJSON: Array(data), decodeTokens: decodeTokens, options: options,
+                                             parseOnly: parseOnly).json)
+            return
+        }
+        let threadCount = runtime.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let lengthList = try parseLengths(lengths ?? (c.architecture == .yoco ? "4K,64K,1M" : "4K,16K,64K"), flag: "--lengths")
-        let options = SessionOptions(chunkSize: chunk, kvDType: KVDType(rawValue: kv)!, threads: threadCount)
+        let options = SessionOptions(chunkSize: runtime.chunk, kvDType: runtime.kvDType, threads: threadCount)
         if !json {
             print("OpenBLAS core: \(RuntimeInfo.blasCoreName)   (\(BLASLauncher.decision))   threads: \(threadCount)")
             print("model: \(model ?? "random") \(c.architecture.rawValue) dim \(c.dim) layers \(c.nLayers) hidden \(c.hiddenDim) "
                 + "heads \(c.nSelfHeads)/\(c.nAttnHeads)/\(c.nAttnKVHeads) window \(c.slidingWindow.map(String.init) ?? "gRet") "
-                + "rope_cross \(c.crossAttentionRope) params \(m.parameterCount)   chunk \(chunk) kv \(kv)")
+                + "rope_cross \(c.crossAttentionRope) params \(m.parameterCount)   chunk \(runtime.chunk) kv \(runtime.kv)")
         }
         if let reuseDepths {
             for length in lengthList { try BenchPrinter.prefixReuse(model: m, options: options, length: length, depths: reuseDepths, seed: seed) }

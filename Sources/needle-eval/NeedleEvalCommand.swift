@@ -19,6 +19,7 @@ struct NeedleEvalCommand: ParsableCommand {
             ExportCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
+            ServeCommand.self,
         ])
 
     /// Usage errors (a bad flag value, a task file that does not parse) exit with 2, like most

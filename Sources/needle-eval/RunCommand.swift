@@ -37,14 +37,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue the latest unfinished run of the same model, tokenizer, task and grid.")
     var resume = false
 
-    @Option(help: "Threads for OpenBLAS and the runtime's parallel loops (default: all cores).")
-    var threads: Int?
-
-    @Option(help: "Prefill chunk size in tokens.")
-    var chunk: Int = 4096
-
-    @Option(help: "KV cache storage: f32 or f16 (half the memory).")
-    var kv: String = "f32"
+    @OptionGroup var runtime: RuntimeOptions
 
     @Flag(name: .customLong("no-kv-reuse"),
           help: "Prefill every prompt on its own (reusing only a shared prefix) instead of splicing needles into one prefilled haystack.")
@@ -63,9 +56,6 @@ struct RunCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: config) else {
             throw ValidationError("--model \(model): no config.json there; give a model directory (config.json, model.safetensors, tokenizer.json)")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
-        if chunk < 1 { throw ValidationError("--chunk must be at least 1 (got \(chunk))") }
-        if KVDType(rawValue: kv) == nil { throw ValidationError("--kv must be f32 or f16 (got '\(kv)')") }
         if let maxMemory, ByteSize.parse(maxMemory) == nil {
             throw ValidationError("--max-memory '\(maxMemory)' is not a size; use e.g. 8G, 512M or a byte count")
         }
@@ -101,9 +91,9 @@ struct RunCommand: ParsableCommand {
 
     private func inProcessBackend(spec: TaskSpec, plan: TrialPlan) throws -> YOCOBackend {
         var options = YOCOBackend.Options()
-        options.chunk = chunk
-        options.kv = KVDType(rawValue: kv)!
-        options.threads = threads
+        options.chunk = runtime.chunk
+        options.kv = runtime.kvDType
+        options.threads = runtime.threads
         options.kvReuse = !noKVReuse
         options.maxMemory = maxMemory.flatMap(ByteSize.parse)
         return try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan),

@@ -41,3 +41,18 @@ func runCLI(_ arguments: [String], cwd: URL = repositoryRoot, environment: [Stri
                      stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// Runs `python3 ARGUMENTS` and captures its output.
+func runPython(_ arguments: [String]) throws -> CLIResult {
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = ["python3"] + arguments
+    let out = Pipe(), err = Pipe()
+    python.standardOutput = out
+    python.standardError = err
+    try python.run()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    python.waitUntilExit()
+    return CLIResult(status: python.terminationStatus, stdout: stdout, stderr: stderr)
+}

@@ -57,20 +57,25 @@ final class ThirdPartyServerCLITests: XCTestCase {
     }
 }
 
-/// Runs a program (a script) and captures its output.
+/// Runs a program (a script) and captures its output. The output goes through files, not pipes:
+/// a script that starts a server in the background may leave the pipes' inherited descriptors open
+/// in it, and reading a pipe to its end would then wait for the server to exit.
 func shell(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     process.currentDirectoryURL = repositoryRoot
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    return CLIResult(status: process.terminationStatus, stdout: try String(contentsOf: outURL, encoding: .utf8),
+                     stderr: try String(contentsOf: errURL, encoding: .utf8))
 }

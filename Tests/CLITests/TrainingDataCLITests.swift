@@ -32,18 +32,9 @@ final class TrainingDataCLITests: XCTestCase {
                     n += 1
             print(n)
             """
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let files = tasks.map { folder.appendingPathComponent($0 + "l").path }
-        python.arguments = ["python3", "-c", script, repositoryRoot.path] + files
-        let out = Pipe(), err = Pipe()
-        python.standardOutput = out
-        python.standardError = err
-        try python.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        python.waitUntilExit()
-        XCTAssertEqual(python.terminationStatus, 0, "training/toolkit_data.py refused a generated prompt:\n\(stderr)")
-        XCTAssertEqual(stdout.trimmingCharacters(in: .whitespacesAndNewlines), String(tasks.count * 2 * 3 * 2))
+        let python = try runPython(["-c", script, repositoryRoot.path] + files)
+        XCTAssertEqual(python.status, 0, "training/toolkit_data.py refused a generated prompt:\n\(python.stderr)")
+        XCTAssertEqual(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines), String(tasks.count * 2 * 3 * 2))
     }
 }

@@ -7,6 +7,17 @@ public enum ProcessMemory {
     /// Current resident set size ("VmRSS") in bytes.
     public static var currentRSSBytes: Int { statusField("VmRSS") }
 
+    /// Memory the system can still hand out ("MemAvailable" of /proc/meminfo) in bytes; nil where
+    /// unknown.
+    public static var availableBytes: Int? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let parts = line.split(separator: " ")
+            if parts.count >= 2, let kb = Int(parts[1]) { return kb * 1024 }
+        }
+        return nil
+    }
+
     /// Resets the peak (VmHWM) to the current RSS (Linux: write "5" to /proc/self/clear_refs).
     /// Returns false where unsupported.
     @discardableResult

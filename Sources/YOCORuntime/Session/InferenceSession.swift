@@ -138,21 +138,39 @@ public final class InferenceSession {
     /// `maxNewTokens`. BOS and PAD are never generated. Generated tokens (stop text included,
     /// EOS excluded) join the context.
     public func generate(maxNewTokens: Int, stop: String? = nil) throws -> [Int32] {
+        let tk = model.tokenizer
+        var out: [Int32] = []
+        return try generate(maxNewTokens: maxNewTokens, choose: nil) { token in
+            out.append(token)
+            guard let stop, !stop.isEmpty else { return true }
+            return !tk.decode(Array(out.suffix(stop.utf8.count + 4))).contains(stop)
+        }
+    }
+
+    /// Decoding one token at a time from the current context until EOS, `maxNewTokens`, or
+    /// `emitted` (shown each generated token as it joins the context) returns false, which
+    /// `lastStopReason` reports as `.stopString`. `choose` picks each token from the logits of the
+    /// last context token (nil: greedy, BOS and PAD never chosen, what `generate(maxNewTokens:stop:)` does).
+    public func generate(maxNewTokens: Int, choose: ((UnsafeBufferPointer<Float>) -> Int32)?,
+                         emitted: (Int32) throws -> Bool) throws -> [Int32] {
         if let p = pending { pending = nil; try runOne(p) }
         guard hasLogits else { throw RuntimeError.noContext }
         let tk = model.tokenizer
         let masked = [tk.bosID, tk.padID]
+        let vocab = model.config.vocabSize
         var out: [Int32] = []
         lastStopReason = .maxTokens
         while out.count < maxNewTokens {
             if let p = pending { pending = nil; try runOne(p) }
-            let token = argmax(state.logits.ptr, count: model.config.vocabSize, masked: masked)
+            let token = choose.map { $0(UnsafeBufferPointer(start: state.logits.ptr, count: vocab)) }
+                ?? argmax(state.logits.ptr, count: vocab, masked: masked)
             if token == tk.eosID { lastStopReason = .eos; break }
+            if token < 0 || Int(token) >= vocab { throw RuntimeError.invalidToken(id: token, vocabSize: vocab) }
             out.append(token)
             pending = token          // in the context; run lazily (the last one may never need it)
             history.append(token)
             hasLogits = false
-            if let stop, !stop.isEmpty, tk.decode(Array(out.suffix(stop.utf8.count + 4))).contains(stop) {
+            if try !emitted(token) {
                 lastStopReason = .stopString
                 break
             }

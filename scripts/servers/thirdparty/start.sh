@@ -52,7 +52,17 @@ log_tail() {
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 started="$(date +%s.%N)"
-nohup "$VENV_PY" -u "$THIRDPARTY_DIR/serve.py" --port "$port" "$@" > "$logfile" 2>&1 < /dev/null &
+# The server keeps none of this script's descriptors above 2: a parent that learns of this
+# script's exit from such a descriptor closing (Swift Foundation's Process does) would otherwise
+# wait until the server exits.
+launch() {
+    local fd
+    for fd in $(ls "/proc/$BASHPID/fd"); do
+        if (( fd > 2 )); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec nohup "$VENV_PY" -u "$THIRDPARTY_DIR/serve.py" --port "$port" "$@" > "$logfile" 2>&1 < /dev/null
+}
+launch "$@" &
 pid=$!
 echo "$pid" > "$pidfile"
 say "started pid $pid, log $logfile; waiting up to ${timeout}s for $base/health"

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Load test of `needle-eval serve` on loopback (not run in CI).
+
+N client threads send requests for S seconds: greedy and sampled completions,
+streamed chat, token-id prompts, tokenize, and malformed requests mixed in
+(bad JSON, wrong types, unknown model, ids outside the vocabulary, prompts
+over the context, a body over --max-body). Reports p50/p99 latency per kind,
+counts by status, and the server's resident memory (from /metrics) before and
+after. Every request is bounded by a timeout; the run stops by itself.
+
+    needle-eval serve --port 0 --ctx-size 64K --queue 8 &
+    python3 scripts/serve/load_test.py --base-url http://127.0.0.1:PORT --clients 8 --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import json
+import random
+import re
+import sys
+import threading
+import time
+import urllib.parse
+
+GOOD = {
+    "completion": lambda r: ("/v1/completions", json.dumps({"prompt": "The key is " + str(r.randrange(1000)), "max_tokens": r.randrange(1, 24), "temperature": 0})),
+    "sampled": lambda r: ("/v1/completions", json.dumps({"prompt": "Once upon a time", "max_tokens": 16, "temperature": 0.8, "seed": r.randrange(99)})),
+    "chat_stream": lambda r: ("/v1/chat/completions", json.dumps({"messages": [{"role": "user", "content": "Tell me the code."}], "max_tokens": 12, "stream": True})),
+    "token_ids": lambda r: ("/v1/completions", json.dumps({"prompt": [256] + [r.randrange(32, 127) for _ in range(r.randrange(1, 2000))], "max_tokens": 4, "temperature": 0})),
+    "tokenize": lambda r: ("/tokenize", json.dumps({"content": "hello world " * r.randrange(1, 50)})),
+}
+BAD = {
+    "bad_json": lambda r: ("/v1/completions", '{"prompt": "x", '),
+    "wrong_type": lambda r: ("/v1/completions", json.dumps({"prompt": "x", "max_tokens": "many"})),
+    "unknown_model": lambda r: ("/v1/completions", json.dumps({"prompt": "x", "model": "gpt-9"})),
+    "bad_ids": lambda r: ("/v1/completions", json.dumps({"prompt": [1, 2, 100000]})),
+    "too_long": lambda r: ("/v1/completions", json.dumps({"prompt": "x", "max_tokens": 10**12})),
+    "too_big": lambda r: ("/v1/completions", '{"prompt": "' + "a" * (17 << 20) + '"}'),
+    "not_found": lambda r: ("/v1/nothing", "{}"),
+}
+
+
+def rss(base: urllib.parse.ParseResult) -> int | None:
+    try:
+        conn = http.client.HTTPConnection(base.hostname, base.port, timeout=10)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+        conn.close()
+    except OSError:
+        return None
+    found = re.search(r"^yoco_process_resident_bytes ([0-9.e+]+)$", text, re.M)
+    return int(float(found.group(1))) if found else None
+
+
+def client(base, deadline, seed, results, lock, bad_share):
+    r = random.Random(seed)
+    conn = None
+    while time.time() < deadline:
+        table = BAD if r.random() < bad_share else GOOD
+        kind = r.choice(sorted(table))
+        path, body = table[kind](r)
+        started = time.perf_counter()
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection(base.hostname, base.port, timeout=120)
+            conn.request("POST", path, body=body.encode(), headers={"Content-Type": "application/json"})
+            response = conn.getresponse()
+            payload = response.read()
+            status = response.status
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = None
+            if status >= 400 and "error" not in json.loads(payload):
+                status = f"{status}-unshaped"
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            status = f"error:{type(error).__name__}"
+            if conn is not None:
+                conn.close()
+            conn = None
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            results.append((kind, status, elapsed))
+    if conn is not None:
+        conn.close()
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))] if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url", required=True, help="e.g. http://127.0.0.1:8080")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--bad-share", type=float, default=0.3, help="share of malformed requests (default 0.3)")
+    args = parser.parse_args()
+    base = urllib.parse.urlparse(args.base_url)
+    if base.hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit("load tests run against loopback only")
+
+    before = rss(base)
+    results: list = []
+    lock = threading.Lock()
+    deadline = time.time() + args.seconds
+    threads = [threading.Thread(target=client, args=(base, deadline, i, results, lock, args.bad_share)) for i in range(args.clients)]
+    started = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=args.seconds + 300)
+    wall = time.time() - started
+    after = rss(base)
+
+    by_status = collections.Counter(str(s) for _, s, _ in results)
+    print(f"{len(results)} requests in {wall:.1f} s from {args.clients} clients ({len(results) / wall:.1f}/s)")
+    print("by status: " + ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())))
+    print(f"{'kind':14} {'n':>6} {'p50 ms':>9} {'p99 ms':>9}  statuses")
+    for kind in sorted(set(k for k, _, _ in results)):
+        rows = [(s, ms) for k, s, ms in results if k == kind]
+        statuses = collections.Counter(str(s) for s, _ in rows)
+        print(f"{kind:14} {len(rows):6d} {percentile([ms for _, ms in rows], 50):9.1f} {percentile([ms for _, ms in rows], 99):9.1f}  "
+              + ", ".join(f"{k}x{v}" for k, v in sorted(statuses.items())))
+    ok = [ms for _, s, ms in results if s == 200]
+    print(f"all 200s: p50 {percentile(ok, 50):.1f} ms, p99 {percentile(ok, 99):.1f} ms")
+    fmt = lambda b: "?" if b is None else f"{b / 2**20:.1f} MiB"
+    print(f"server RSS before {fmt(before)}, after {fmt(after)}")
+    unshaped = sum(v for k, v in by_status.items() if "unshaped" in k)
+    alive = rss(base) is not None
+    print(f"server still answering: {alive}; refusals without the error shape: {unshaped}")
+    return 0 if alive and unshaped == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
