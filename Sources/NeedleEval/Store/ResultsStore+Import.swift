@@ -33,21 +33,27 @@ extension ResultsStore {
                 try insert.run()
                 runID = database.lastInsertRowID
             }
-            let insert = try database.prepare(TrialColumn.insertSQL)
-            for var trial in trials {
-                trial.runID = runID
-                try TrialColumn.bindInsert(trial, to: insert)
-                do { try insert.run() } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
-                    throw StoreError.duplicateTrial(runID: runID, key: trial.key, path: path)
-                }
-                insert.reset()
-            }
+            try insertTrials(trials, runID: runID)
             let update = try database.prepare("""
                 UPDATE runs SET status = ?, finished_at = ?, answers_path = ?, answers_sha256 = ? WHERE id = ?
                 """)
             try update.bind([status.rawValue, StoreTimestamp.format(date), answersPath, answersSHA256, runID])
             try update.run()
             return runID
+        }
+    }
+
+    /// Inserts `trials` as trials of `runID`, inside the caller's transaction. A cell the run
+    /// already has is `StoreError.duplicateTrial`.
+    func insertTrials(_ trials: [TrialRecord], runID: Int64) throws {
+        let insert = try database.prepare(TrialColumn.insertSQL)
+        for var trial in trials {
+            trial.runID = runID
+            try TrialColumn.bindInsert(trial, to: insert)
+            do { try insert.run() } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
+                throw StoreError.duplicateTrial(runID: runID, key: trial.key, path: path)
+            }
+            insert.reset()
         }
     }
 }
