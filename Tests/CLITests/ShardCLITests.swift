@@ -5,15 +5,10 @@ import XCTest
 /// fixture model: shards merged give the heatmap of one process byte for byte, a killed shard
 /// resumes only itself, `--resume` on a merged run fills what is missing, bad values exit 2.
 final class ShardCLITests: XCTestCase {
-    let model = repositoryRoot.appendingPathComponent("Tests/YOCORuntimeTests/Fixtures/yoco_swa").path
+    let model = fixtureModel
     var dir: URL!
 
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("shard-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+    override func setUpWithError() throws { dir = try makeTestFolder(self, prefix: "shard") }
 
     private func file(_ name: String) -> String { dir.appendingPathComponent(name).path }
     private var grid: [String] { ["--model", model, "--lengths", "1K,2K", "--depths", "0,50,100", "--trials", "1"] }
@@ -79,13 +74,7 @@ final class ShardCLITests: XCTestCase {
     func testAKilledShardResumesOnlyItself() throws {
         let db = file("s1.sqlite")
         let slow = ["--model", model, "--lengths", "4K,16K", "--depths", "0,50,100", "--trials", "2"]
-        let process = Process()
-        process.executableURL = needleEvalExecutable()
-        process.arguments = ["run", "--db", db, "--shard", "1/2"] + slow
-        process.currentDirectoryURL = repositoryRoot
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try startCLI(["run", "--db", db, "--shard", "1/2"] + slow)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if let r = try? runCLI(["query", "--db", db, "--csv", "SELECT count(*) FROM trials"]), r.status == 0,

@@ -26,13 +26,7 @@ extension ResultsStore {
     public func recordImport(run: RunRecord, trials: [TrialRecord], status: RunStatus,
                              answersPath: String, answersSHA256: String, at date: Date) throws -> Int64 {
         try database.writeTransaction {
-            var runID = run.id ?? 0
-            if run.id == nil {
-                let insert = try database.prepare(RunColumn.insertSQL)
-                try RunColumn.bindInsert(run, to: insert)
-                try insert.run()
-                runID = database.lastInsertRowID
-            }
+            let runID = try run.id ?? insertRun(run)
             try insertTrials(trials, runID: runID)
             let update = try database.prepare("""
                 UPDATE runs SET status = ?, finished_at = ?, answers_path = ?, answers_sha256 = ? WHERE id = ?

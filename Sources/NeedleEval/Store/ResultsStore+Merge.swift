@@ -7,13 +7,8 @@ extension ResultsStore {
     /// All or nothing. Returns the run's id.
     func recordMerge(run: RunRecord, trials: [TrialRecord]) throws -> Int64 {
         try database.writeTransaction {
-            var runID = run.id ?? 0
-            if run.id == nil {
-                let insert = try database.prepare(RunColumn.insertSQL)
-                try RunColumn.bindInsert(run, to: insert)
-                try insert.run()
-                runID = database.lastInsertRowID
-            } else {
+            let runID = try run.id ?? insertRun(run)
+            if run.id != nil {
                 let update = try database.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?")
                 try update.bind([run.status.rawValue, run.finishedAt.map(StoreTimestamp.format), runID])
                 try update.run()

@@ -44,12 +44,15 @@ public final class ResultsStore {
     /// Inserts `run` (its `id` is ignored) and returns the new run id.
     @discardableResult
     public func createRun(_ run: RunRecord) throws -> Int64 {
-        try database.writeTransaction {
-            let statement = try database.prepare(RunColumn.insertSQL)
-            try RunColumn.bindInsert(run, to: statement)
-            try statement.run()
-            return database.lastInsertRowID
-        }
+        try database.writeTransaction { try insertRun(run) }
+    }
+
+    /// Inserts `run` inside the caller's transaction and returns its id.
+    func insertRun(_ run: RunRecord) throws -> Int64 {
+        let statement = try database.prepare(RunColumn.insertSQL)
+        try RunColumn.bindInsert(run, to: statement)
+        try statement.run()
+        return database.lastInsertRowID
     }
 
     /// The latest run of this model, task, grid and shard that is not finished (and, when `seed` is
