@@ -16,6 +16,8 @@ struct NeedleEvalCommand: ParsableCommand {
             CorpusCommand.self,
             QueryCommand.self,
             RunsCommand.self,
+            ShardsCommand.self,
+            MergeCommand.self,
             ExportCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,

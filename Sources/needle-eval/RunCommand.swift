@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Examples:
               needle-eval run --length 1M   (lengths 1K…1M × depths 0,10,…,100 on the embedded model)
+              needle-eval run --length 1M --shard 2/4 --db shard-2.sqlite   (one of 4 machines; then needle-eval merge)
               needle-eval run --backend http --base-url http://127.0.0.1:8080 --served-model NAME --lengths 1K,4K --depths 0,50,100
             """)
 
@@ -34,8 +35,13 @@ struct RunCommand: ParsableCommand {
         valueName: "path"))
     var tokenizer: String?
 
-    @Flag(help: "Continue the latest unfinished run of the same model, tokenizer, task and grid.")
+    @Flag(help: "Continue the latest unfinished run of the same model, tokenizer, task, grid and shard.")
     var resume = false
+
+    @Option(help: ArgumentHelp(
+        "Evaluate only shard I of N (1-based, e.g. 2/4) of the grid, balanced by predicted cost; auto: from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX + NEEDLE_EVAL_SHARD_COUNT. Give each shard its own --db; join them with needle-eval merge (docs/SHARDING.md).",
+        valueName: "I/N|auto"))
+    var shard: String?
 
     @OptionGroup var runtime: RuntimeOptions
 
@@ -47,6 +53,7 @@ struct RunCommand: ParsableCommand {
     var maxMemory: String?
 
     func validate() throws {
+        _ = try selectedShard()
         guard backend == "yoco" || backend == "http" else {
             throw ValidationError("--backend must be yoco or http (got '\(backend)')")
         }
@@ -68,7 +75,7 @@ struct RunCommand: ParsableCommand {
             ? try server.backend(tokenizer: tokenizer, spec: spec, plan: plan)
             : try inProcessBackend(spec: spec, plan: plan)
         let store = try ResultsStore(path: database.db, busyTimeoutMs: database.busyTimeoutMs)
-        let pipeline = EvaluationPipeline(spec: spec, plan: plan, store: store, backend: backend)
+        let pipeline = EvaluationPipeline(spec: spec, plan: plan, store: store, backend: backend, shard: try selectedShard())
 
         var interrupt: InterruptWatcher?
         let reporter = ProgressReporter()
@@ -87,6 +94,14 @@ struct RunCommand: ParsableCommand {
         try RunSummaryPrinter.print(report, store: store, seconds: outcome.seconds)
         // Unanswered trials leave the run incomplete: scripts must not take it for a finished one.
         if report.errors > 0 { Foundation.exit(1) }
+    }
+
+    /// `--shard` as a shard (the whole grid without it).
+    private func selectedShard() throws -> Shard {
+        guard let shard else { return .whole }
+        do { return try Shard.parse(shard, environment: ProcessInfo.processInfo.environment) } catch let error as ShardError {
+            throw ValidationError(error.description)
+        }
     }
 
     private func inProcessBackend(spec: TaskSpec, plan: TrialPlan) throws -> YOCOBackend {

@@ -21,6 +21,30 @@ final class CLIMarker {}
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// The small random-weight model (the runtime's parity fixture) the CLI tests run grids on.
+let fixtureModel = repositoryRoot.appendingPathComponent("Tests/YOCORuntimeTests/Fixtures/yoco_swa").path
+
+/// A fresh temporary folder for one test, removed when it ends.
+func makeTestFolder(_ test: XCTestCase, prefix: String) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+    return dir
+}
+
+/// Starts `needle-eval ARGUMENTS` in the repository root with its output discarded, for tests
+/// that stop it (SIGKILL) while it works.
+func startCLI(_ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = needleEvalExecutable()
+    process.arguments = arguments
+    process.currentDirectoryURL = repositoryRoot
+    process.standardError = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
 func runCLI(_ arguments: [String], cwd: URL = repositoryRoot, environment: [String: String] = [:]) throws -> CLIResult {
     let process = Process()
     process.executableURL = needleEvalExecutable()

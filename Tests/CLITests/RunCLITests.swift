@@ -5,15 +5,10 @@ import XCTest
 /// runtime's parity fixture), so the mechanics are tested independently of the trained model:
 /// rows, heatmap files, resume after SIGKILL, bad flags, memory refusal.
 final class RunCLITests: XCTestCase {
-    let model = repositoryRoot.appendingPathComponent("Tests/YOCORuntimeTests/Fixtures/yoco_swa").path
+    let model = fixtureModel
     var dir: URL!
 
-    override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+    override func setUpWithError() throws { dir = try makeTestFolder(self, prefix: "run") }
 
     private var db: String { dir.appendingPathComponent("results.sqlite").path }
     private var grid: [String] { ["--model", model, "--lengths", "2K,4K", "--depths", "0,50,100", "--trials", "2"] }
@@ -75,15 +70,9 @@ final class RunCLITests: XCTestCase {
     }
 
     func testResumeAfterKillLosesAndRepeatsNothing() throws {
-        let process = Process()
-        process.executableURL = needleEvalExecutable()
         // Longer prompts, so the kill lands mid-run.
         let slow = ["--model", model, "--lengths", "4K,16K", "--depths", "0,50,100", "--trials", "2"]
-        process.arguments = ["run", "--db", db] + slow
-        process.currentDirectoryURL = repositoryRoot
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try startCLI(["run", "--db", db] + slow)
         // Kill it once a few trials are in (polling the database like any reader would).
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {

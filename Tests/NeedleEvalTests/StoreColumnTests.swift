@@ -38,7 +38,8 @@ final class StoreColumnTests: XCTestCase {
                   tokenizerName: "tiktoken:cl100k_base", tokenizerSHA256: "5e1ec7ed", backend: "offline",
                   answersPath: "answers/ü.jsonl", answersSHA256: "a11ce5",
                   server: ServerProvenance(baseURL: "http://h:1", servedModel: "m-7", api: "chat", tokenizerSource: "server",
-                                           serverJSON: "{\"tokenize\":\"prompt\"}"))
+                                           serverJSON: "{\"tokenize\":\"prompt\"}"),
+                  shard: Shard(index: 3, count: 7)!)
     }
 
     private func unusualTrial(runID: Int64) -> TrialRecord {
@@ -69,9 +70,10 @@ final class StoreColumnTests: XCTestCase {
         XCTAssertEqual(try store.run(id: run.id!), run)
         XCTAssertEqual(try store.runs().map(\.run), [run])
         XCTAssertEqual(try store.findResumableRun(modelSHA256: run.modelSHA256, taskHash: run.taskHash,
-                                                  gridJSON: run.gridJSON, seed: run.seed), run)
+                                                  gridJSON: run.gridJSON, seed: run.seed, shard: run.shard), run)
         XCTAssertEqual(try store.findResumableRun(modelSHA256: run.modelSHA256, taskHash: run.taskHash, gridJSON: run.gridJSON,
-                                                  tokenizer: TokenizerIdentity(name: "tiktoken:cl100k_base", sha256: "5e1ec7ed")), run)
+                                                  tokenizer: TokenizerIdentity(name: "tiktoken:cl100k_base", sha256: "5e1ec7ed"),
+                                                  shard: run.shard), run)
         // Written by hand, so two fields swapped on both write and read still fail.
         try assertStoredRow(path: store.path, table: "runs", [
             "id": .integer(run.id!), "model_path": .text(run.modelPath), "model_sha256": .text("f00dfeed"),
@@ -84,6 +86,7 @@ final class StoreColumnTests: XCTestCase {
             "backend": .text("offline"), "answers_path": .text("answers/ü.jsonl"), "answers_sha256": .text("a11ce5"),
             "base_url": .text("http://h:1"), "served_model": .text("m-7"), "api": .text("chat"),
             "tokenizer_source": .text("server"), "server_json": .text("{\"tokenize\":\"prompt\"}"),
+            "shard_index": .integer(3), "shard_count": .integer(7),
         ])
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import NeedleEval
+@testable import NeedleEval
 
 /// Schema versions in `PRAGMA user_version`: old files upgrade, newer files are refused.
 final class StoreMigrationTests: XCTestCase {
@@ -34,16 +34,17 @@ final class StoreMigrationTests: XCTestCase {
         XCTAssertThrowsError(try ResultsStore(path: path, readOnly: true)) { error in
             XCTAssertTrue("\(error)".contains("version 1 is older"), "\(error)")
         }
-        assertThrows(.olderSchema(found: 1, supported: 5, path: path)) { try ResultsStore(path: path, readOnly: true) }
+        assertThrows(.olderSchema(found: 1, supported: 6, path: path)) { try ResultsStore(path: path, readOnly: true) }
 
         let store = try ResultsStore(path: path)
-        XCTAssertEqual(try store.database.userVersion(), 5)
-        XCTAssertEqual(ResultsStore.schemaVersion, 5)
+        XCTAssertEqual(try store.database.userVersion(), 6)
+        XCTAssertEqual(ResultsStore.schemaVersion, 6)
         let run = try XCTUnwrap(store.run(id: 1))
         XCTAssertEqual(run.optionsJSON, "{}")  // the column migration 2 added, with its default
         XCTAssertEqual([run.tokenizerName, run.tokenizerSHA256], ["", ""])  // migration 3's
         XCTAssertEqual([run.backend, run.answersPath, run.answersSHA256], ["in-process", "", ""])  // migration 4's
         XCTAssertEqual(run.server, ServerProvenance())  // migration 5's
+        XCTAssertEqual(run.shard, .whole)  // migration 6's: every earlier run covers its whole grid
         let old = try XCTUnwrap(store.trials(runID: 1).first)
         XCTAssertEqual([old.status.rawValue, old.error], ["ok", ""])
         XCTAssertEqual([old.attempts, old.completionTokens, old.cachedTokens], [1, 0, 0])
@@ -71,7 +72,7 @@ final class StoreMigrationTests: XCTestCase {
             PRAGMA user_version = 2;
             """)
         let store = try ResultsStore(path: path)
-        XCTAssertEqual(try store.database.userVersion(), 5)
+        XCTAssertEqual(try store.database.userVersion(), 6)
         let grid = "{\"depths\":[0,100],\"lengths\":[1024],\"trials\":1}"
         let bytes = TokenizerIdentity(name: "bytes", sha256: "feed")
         let found = try XCTUnwrap(store.findResumableRun(modelSHA256: "sha-old", taskHash: "h1", gridJSON: grid, tokenizer: bytes))
@@ -104,9 +105,9 @@ final class StoreMigrationTests: XCTestCase {
             XCTAssertThrowsError(try ResultsStore(path: path, readOnly: readOnly)) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.contains(path), text)
-                XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 5"), text)
+                XCTAssertTrue(text.contains("version 99 is newer than this needle-eval's version 6"), text)
             }
-            assertThrows(.newerSchema(found: 99, supported: 5, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
+            assertThrows(.newerSchema(found: 99, supported: 6, path: path)) { try ResultsStore(path: path, readOnly: readOnly) }
         }
         XCTAssertEqual(try Database(path: path).userVersion(), 99)  // left as it was
     }
@@ -120,5 +121,28 @@ final class StoreMigrationTests: XCTestCase {
         let tables = try Database(path: path).prepare("SELECT count(*) FROM sqlite_master")
         XCTAssertTrue(try tables.step())
         XCTAssertEqual(tables.int(at: 0), 1)
+    }
+
+    /// A version-5 file gains the shard columns: its runs are whole-grid runs (1 of 1), still
+    /// resumed by an unsharded run and never by a shard.
+    func testAVersion5FileGainsShardColumnsAndItsRunsAreWhole() throws {
+        let path = try makeTemporaryFolder(self).appendingPathComponent("v5.sqlite").path
+        let database = try Database(path: path)
+        try database.execute(version1SQL)
+        for version in 1..<5 { try database.execute(ResultsSchema.migrations[version]) }
+        try database.setUserVersion(5)
+        let store = try ResultsStore(path: path)
+        XCTAssertEqual(try store.database.userVersion(), 6)
+        XCTAssertEqual(try store.run(id: 1)?.shard, .whole)
+        let grid = "{\"depths\":[0,100],\"lengths\":[1024],\"trials\":1}"
+        XCTAssertEqual(try store.findResumableRun(modelSHA256: "sha-old", taskHash: "h1", gridJSON: grid)?.id, 1)
+        XCTAssertNil(try store.findResumableRun(modelSHA256: "sha-old", taskHash: "h1", gridJSON: grid,
+                                                shard: Shard(index: 1, count: 2)!))
+        // A shard's run reads back as that shard; a count below the index is refused by SQLite.
+        var shardRun = sampleRun()
+        shardRun.shard = Shard(index: 2, count: 3)!
+        shardRun.id = try store.createRun(shardRun)
+        XCTAssertEqual(try store.run(id: shardRun.id!), shardRun)
+        XCTAssertThrowsError(try store.database.execute("UPDATE runs SET shard_count = 1 WHERE id = \(shardRun.id!)"))
     }
 }

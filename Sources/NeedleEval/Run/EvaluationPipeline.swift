@@ -9,12 +9,21 @@ public final class EvaluationPipeline {
     public let plan: TrialPlan
     public let store: ResultsStore
     public let backend: any EvaluationBackend
+    /// The part of the grid this process evaluates (`run --shard I/N`); the run records it.
+    public let shard: Shard
 
-    public init(spec: TaskSpec, plan: TrialPlan, store: ResultsStore, backend: any EvaluationBackend) {
+    public init(spec: TaskSpec, plan: TrialPlan, store: ResultsStore, backend: any EvaluationBackend,
+                shard: Shard = .whole) {
         self.spec = spec
         self.plan = plan
         self.store = store
         self.backend = backend
+        self.shard = shard
+    }
+
+    /// The cells this run owns, in the order they run.
+    public var cells: [TrialKey] {
+        shard.isWhole ? plan.cells : ShardPartition(plan: plan, count: shard.count).cells(of: shard)
     }
 
     /// What happened, in order.
@@ -40,14 +49,15 @@ public final class EvaluationPipeline {
         public var seconds: Double
     }
 
-    /// Runs the grid. `resume` continues the latest unfinished run of the same model, task, grid
-    /// and seed; `shouldStop` is checked between trials (a trial is never half-recorded).
+    /// Runs the grid (this shard's cells). `resume` continues the latest unfinished run of the same
+    /// model, task, grid, seed and shard; `shouldStop` is checked between trials (a trial is never half-recorded).
     public func run(resume: Bool, shouldStop: () -> Bool = { false }, events: (Event) -> Void = { _ in }) throws -> Outcome {
         let run = try openRun(resume: resume, events: events)
         let runID = run.id!
         let done = try store.completedCells(runID: runID)
-        let pending = plan.cells.filter { !done.contains($0) }
-        events(.opened(runID: runID, total: plan.count, alreadyDone: done.count, pending: pending))
+        let cells = self.cells
+        let pending = cells.filter { !done.contains($0) }
+        events(.opened(runID: runID, total: cells.count, alreadyDone: done.count, pending: pending))
         let started = Date()
         do {
             let builder = try PromptBuilder(spec: spec, tokenizer: backend.tokenizer)
@@ -55,7 +65,7 @@ public final class EvaluationPipeline {
             var responders = [backend.responder]
             while responders.count < min(backend.concurrency, pending.count) { responders.append(try backend.makeResponder()) }
             let evaluator = Evaluator(spec: spec, builder: builder, responders: responders)
-            let recorded = try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: plan.count,
+            let recorded = try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: cells.count,
                                              shouldStop: shouldStop, record: { try store.record($0) },
                                              progress: { events(.trialFinished($0)) })
             // A trial recorded as unanswered (`error`) leaves the run to be resumed, like a stop does.
@@ -77,7 +87,8 @@ public final class EvaluationPipeline {
         let taskHash = SHA256.hex(spec.json)
         if resume {
             if var run = try store.findResumableRun(modelSHA256: identity.sha256, taskHash: taskHash,
-                                                    gridJSON: plan.json, seed: spec.seed, tokenizer: tokenizer) {
+                                                    gridJSON: plan.json, seed: spec.seed, tokenizer: tokenizer,
+                                                    shard: shard) {
                 try store.setStatus(runID: run.id!, .running)
                 if run.tokenizerName.isEmpty && run.tokenizerSHA256.isEmpty {
                     try store.recordTokenizer(runID: run.id!, tokenizer)
@@ -92,7 +103,7 @@ public final class EvaluationPipeline {
             taskHash: taskHash, gridJSON: plan.json, seed: spec.seed, toolVersion: NeedleEvalVersion.current,
             host: ProcessInfo.processInfo.hostName, optionsJSON: backend.optionsJSON,
             tokenizerName: tokenizer.name, tokenizerSHA256: tokenizer.sha256, backend: backend.backendName,
-            server: backend.serverProvenance ?? ServerProvenance())
+            server: backend.serverProvenance ?? ServerProvenance(), shard: shard)
         run.id = try store.createRun(run)
         return run
     }

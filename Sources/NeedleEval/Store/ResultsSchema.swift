@@ -3,7 +3,7 @@
 /// A migration that adds or drops a column must change `RunColumn` or `TrialColumn` to match
 /// (`StoreColumnTests` compares them with the schema built here; see docs/DATABASE.md).
 enum ResultsSchema {
-    static let migrations: [String] = [version1, version2, version3, version4, version5]
+    static let migrations: [String] = [version1, version2, version3, version4, version5, version6]
 
     static var currentVersion: Int { migrations.count }
 
@@ -133,5 +133,13 @@ enum ResultsSchema {
         ALTER TABLE trials ADD COLUMN ttft_ms REAL;
         ALTER TABLE trials ADD COLUMN completion_tokens INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE trials ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0;
+        """
+
+    /// Version 6: which shard of its grid a run evaluates (`run --shard I/N`, docs/SHARDING.md):
+    /// shard `shard_index` of `shard_count`, from 1. Earlier runs, and every unsharded or merged
+    /// run, are 1 of 1 (the whole grid). `--resume` matches them too, so a shard resumes only itself.
+    static let version6 = """
+        ALTER TABLE runs ADD COLUMN shard_index INTEGER NOT NULL DEFAULT 1 CHECK (shard_index >= 1);
+        ALTER TABLE runs ADD COLUMN shard_count INTEGER NOT NULL DEFAULT 1 CHECK (shard_count >= shard_index);
         """
 }

@@ -26,28 +26,28 @@ extension ResultsStore {
     public func recordImport(run: RunRecord, trials: [TrialRecord], status: RunStatus,
                              answersPath: String, answersSHA256: String, at date: Date) throws -> Int64 {
         try database.writeTransaction {
-            var runID = run.id ?? 0
-            if run.id == nil {
-                let insert = try database.prepare(RunColumn.insertSQL)
-                try RunColumn.bindInsert(run, to: insert)
-                try insert.run()
-                runID = database.lastInsertRowID
-            }
-            let insert = try database.prepare(TrialColumn.insertSQL)
-            for var trial in trials {
-                trial.runID = runID
-                try TrialColumn.bindInsert(trial, to: insert)
-                do { try insert.run() } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
-                    throw StoreError.duplicateTrial(runID: runID, key: trial.key, path: path)
-                }
-                insert.reset()
-            }
+            let runID = try run.id ?? insertRun(run)
+            try insertTrials(trials, runID: runID)
             let update = try database.prepare("""
                 UPDATE runs SET status = ?, finished_at = ?, answers_path = ?, answers_sha256 = ? WHERE id = ?
                 """)
             try update.bind([status.rawValue, StoreTimestamp.format(date), answersPath, answersSHA256, runID])
             try update.run()
             return runID
+        }
+    }
+
+    /// Inserts `trials` as trials of `runID`, inside the caller's transaction. A cell the run
+    /// already has is `StoreError.duplicateTrial`.
+    func insertTrials(_ trials: [TrialRecord], runID: Int64) throws {
+        let insert = try database.prepare(TrialColumn.insertSQL)
+        for var trial in trials {
+            trial.runID = runID
+            try TrialColumn.bindInsert(trial, to: insert)
+            do { try insert.run() } catch let error as DatabaseError where error.resultCode == DatabaseError.constraintUnique {
+                throw StoreError.duplicateTrial(runID: runID, key: trial.key, path: path)
+            }
+            insert.reset()
         }
     }
 }

@@ -44,21 +44,25 @@ public final class ResultsStore {
     /// Inserts `run` (its `id` is ignored) and returns the new run id.
     @discardableResult
     public func createRun(_ run: RunRecord) throws -> Int64 {
-        try database.writeTransaction {
-            let statement = try database.prepare(RunColumn.insertSQL)
-            try RunColumn.bindInsert(run, to: statement)
-            try statement.run()
-            return database.lastInsertRowID
-        }
+        try database.writeTransaction { try insertRun(run) }
     }
 
-    /// The latest run of this model, task and grid that is not finished (and, when `seed` is
+    /// Inserts `run` inside the caller's transaction and returns its id.
+    func insertRun(_ run: RunRecord) throws -> Int64 {
+        let statement = try database.prepare(RunColumn.insertSQL)
+        try RunColumn.bindInsert(run, to: statement)
+        try statement.run()
+        return database.lastInsertRowID
+    }
+
+    /// The latest run of this model, task, grid and shard that is not finished (and, when `seed` is
     /// given, has that seed; when `tokenizer` is given, was measured with that tokenizer or
     /// recorded before runs named theirs): the run `--resume` continues. Nil when there is none.
     public func findResumableRun(modelSHA256: String, taskHash: String, gridJSON: String,
-                                 seed: UInt64? = nil, tokenizer: TokenizerIdentity? = nil) throws -> RunRecord? {
+                                 seed: UInt64? = nil, tokenizer: TokenizerIdentity? = nil,
+                                 shard: Shard = .whole) throws -> RunRecord? {
         var sql = "SELECT \(RunColumn.selectList()) FROM runs WHERE model_sha256 = :model AND task_hash = :task"
-            + " AND grid_json = :grid AND status != 'finished'"
+            + " AND grid_json = :grid AND shard_index = :shard_index AND shard_count = :shard_count AND status != 'finished'"
         if seed != nil { sql += " AND seed = :seed" }
         // Runs from before schema version 3 have empty tokenizer columns: they were measured with
         // the model's own tokenizer, the only one `run` could use then.
@@ -70,6 +74,8 @@ public final class ResultsStore {
         try statement.bind(modelSHA256, named: "model")
         try statement.bind(taskHash, named: "task")
         try statement.bind(gridJSON, named: "grid")
+        try statement.bind(Int64(shard.index), named: "shard_index")
+        try statement.bind(Int64(shard.count), named: "shard_count")
         if let seed { try statement.bind(Int64(bitPattern: seed), named: "seed") }
         if let tokenizer {
             try statement.bind(tokenizer.name, named: "tokenizer")
@@ -161,7 +167,7 @@ public final class ResultsStore {
     }
 
     /// Removes an `error` row of `trial`'s cell, which a new attempt replaces.
-    private func deleteErrorTrial(_ trial: TrialRecord) throws {
+    func deleteErrorTrial(_ trial: TrialRecord) throws {
         let statement = try database.prepare(
             "DELETE FROM trials WHERE run_id = ? AND length = ? AND depth = ? AND trial = ? AND status = 'error'")
         try statement.bind(trial.runID, at: 1)

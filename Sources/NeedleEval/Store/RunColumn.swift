@@ -11,6 +11,8 @@ enum RunColumn: Int, TableColumn {
     case backend, answersPath, answersSHA256
     /// Added by schema version 5.
     case baseURL, servedModel, api, tokenizerSource, serverJSON
+    /// Added by schema version 6.
+    case shardIndex, shardCount
 
     static let table = "runs"
 
@@ -40,6 +42,8 @@ enum RunColumn: Int, TableColumn {
         case .api: return "api"
         case .tokenizerSource: return "tokenizer_source"
         case .serverJSON: return "server_json"
+        case .shardIndex: return "shard_index"
+        case .shardCount: return "shard_count"
         }
     }
 
@@ -73,6 +77,8 @@ enum RunColumn: Int, TableColumn {
         case .api: return .text(run.server.api)
         case .tokenizerSource: return .text(run.server.tokenizerSource)
         case .serverJSON: return .text(run.server.serverJSON)
+        case .shardIndex: return .integer(Int64(run.shard.index))
+        case .shardCount: return .integer(Int64(run.shard.count))
         }
     }
 
@@ -95,6 +101,15 @@ enum RunColumn: Int, TableColumn {
             answersSHA256: try row.text(.answersSHA256),
             server: ServerProvenance(baseURL: try row.text(.baseURL), servedModel: try row.text(.servedModel),
                                      api: try row.text(.api), tokenizerSource: try row.text(.tokenizerSource),
-                                     serverJSON: try row.text(.serverJSON)))
+                                     serverJSON: try row.text(.serverJSON)),
+            shard: try shard(row))
+    }
+
+    /// The CHECK constraints keep 1 ≤ index ≤ count, but they can be switched off.
+    private static func shard(_ row: TableRow<RunColumn>) throws -> Shard {
+        let index = try row.int(.shardIndex)
+        return try row.integer(.shardCount, expected: "expected a shard count of at least shard_index \(index) (and an index of at least 1)") {
+            Shard(index: index, count: $0)
+        }
     }
 }

@@ -37,13 +37,16 @@ public struct RunRecord: Sendable, Equatable {
     public var answersSHA256: String
     /// The server that answered (schema version 5; empty for other backends).
     public var server: ServerProvenance
+    /// The part of the grid this run evaluates (schema version 6; `Shard.whole` for the whole grid).
+    public var shard: Shard
 
     public init(id: Int64? = nil, modelPath: String, modelSHA256: String, taskName: String,
                 taskJSON: String, taskHash: String, gridJSON: String, seed: UInt64,
                 toolVersion: String, host: String, status: RunStatus = .running,
                 startedAt: Date = Date(), finishedAt: Date? = nil, optionsJSON: String = "{}",
                 tokenizerName: String = "", tokenizerSHA256: String = "", backend: String = RunRecord.inProcess,
-                answersPath: String = "", answersSHA256: String = "", server: ServerProvenance = ServerProvenance()) {
+                answersPath: String = "", answersSHA256: String = "", server: ServerProvenance = ServerProvenance(),
+                shard: Shard = .whole) {
         self.id = id
         self.modelPath = modelPath
         self.modelSHA256 = modelSHA256
@@ -64,6 +67,7 @@ public struct RunRecord: Sendable, Equatable {
         self.answersPath = answersPath
         self.answersSHA256 = answersSHA256
         self.server = server
+        self.shard = shard
     }
 
     /// The `backend` values.

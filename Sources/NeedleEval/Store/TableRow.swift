@@ -61,6 +61,12 @@ struct TableRow<Column: TableColumn> {
         return number == 1
     }
 
+    /// An integer column made into a `T` by `make`; nil from `make` is an error whose problem is `expected`.
+    func integer<T>(_ column: Column, expected: String, _ make: (Int) -> T?) throws -> T {
+        guard let result = make(try int(column)) else { throw invalid(column, value(column), expected) }
+        return result
+    }
+
     /// A time as `StoreTimestamp` writes it.
     func timestamp(_ column: Column) throws -> Date {
         try parsed(column, expected: "expected a UTC time like 2026-11-28T03:00:00.000Z", StoreTimestamp.parse)
