@@ -62,7 +62,7 @@ final class QueryCLITests: XCTestCase {
             XCTAssertEqual(r.stdout, "", sql)  // nothing ran, not even the SELECT
         }
         let count = try runCLI(["query", "--db", path, "--csv", "SELECT count(*) AS n FROM trials; PRAGMA user_version"])
-        XCTAssertEqual(count.stdout, "n\n8\n\nuser_version\n5\n")
+        XCTAssertEqual(count.stdout, "n\n8\n\nuser_version\n6\n")
     }
 
     func testAMissingFileIsReportedAndNotCreated() throws {
