@@ -4,8 +4,9 @@ import XCTest
 import FoundationNetworking
 #endif
 
-/// `needle-eval serve` as a child process: the official `openai` Python client against it, and a
-/// SIGTERM that lets the running request finish, refuses new ones, and exits 0.
+/// `needle-eval serve` as a child process: the official `openai` Python client against it, a short
+/// load test with malformed requests mixed in, and a SIGTERM that lets the running request finish,
+/// refuses new ones, and exits 0.
 final class ServeCLITests: XCTestCase {
     /// A started `serve --port 0` and the port from its "listening on" line.
     struct Served {
@@ -92,6 +93,20 @@ final class ServeCLITests: XCTestCase {
     }
 
     /// GET /metrics, or nil when no connection could be made.
+    /// A short run of the load test (scripts/serve/load_test.py; the 60 s run is in docs/SERVING.md):
+    /// 8 clients, malformed requests mixed in, a queue of 2 so that some 503s are deliberate. The
+    /// script fails on any other failed request, a wrong status, an unshaped error or RSS growth.
+    func testShortLoadTestFailsNothingButDeliberateRefusals() throws {
+        let served = try startServe(["--queue", "2", "--max-body", "1M"])
+        defer { served.process.terminate(); served.process.waitUntilExit() }
+        let script = repositoryRoot.appendingPathComponent("scripts/serve/load_test.py").path
+        let r = try runPython([script, "--base-url", "http://127.0.0.1:\(served.port)", "--clients", "8",
+                               "--seconds", "6", "--max-rss-growth", "64"])
+        XCTAssertEqual(r.status, 0, "load_test.py:\n\(r.stdout)\n\(r.stderr)")
+        XCTAssertTrue(r.stdout.contains("server still answering: True"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("FAILED"), r.stdout)
+    }
+
     func metrics(port: Int) -> String? {
         let semaphore = DispatchSemaphore(value: 0)
         let result = LockedReply()

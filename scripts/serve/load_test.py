@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Load test of `needle-eval serve` on loopback (not run in CI).
+"""Load test of `needle-eval serve` on loopback (CI runs a short one: ServeCLITests).
 
 N client threads send requests for S seconds: greedy and sampled completions,
 streamed chat, token-id prompts, tokenize, and malformed requests mixed in
@@ -7,6 +7,10 @@ streamed chat, token-id prompts, tokenize, and malformed requests mixed in
 over the context, a body over --max-body). Reports p50/p99 latency per kind,
 counts by status, and the server's resident memory (from /metrics) before and
 after. Every request is bounded by a timeout; the run stops by itself.
+
+Exit 1 when a well-formed request fails other than by a deliberate 503 (queue full),
+a malformed one gets another status than its own (400, 404, 413) or no OpenAI error
+shape, the server stops answering, or its RSS grows by more than --max-rss-growth MiB.
 
     needle-eval serve --port 0 --ctx-size 64K --queue 8 &
     python3 scripts/serve/load_test.py --base-url http://127.0.0.1:PORT --clients 8 --seconds 60
@@ -41,6 +45,9 @@ BAD = {
     "too_big": lambda r: ("/v1/completions", '{"prompt": "' + "a" * (17 << 20) + '"}'),
     "not_found": lambda r: ("/v1/nothing", "{}"),
 }
+# The status each malformed request must get; anything else is a failure.
+EXPECTED_BAD = {"bad_json": 400, "wrong_type": 400, "unknown_model": 404, "bad_ids": 400,
+                "too_long": 400, "too_big": 413, "not_found": 404}
 
 
 def rss(base: urllib.parse.ParseResult) -> int | None:
@@ -98,6 +105,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--bad-share", type=float, default=0.3, help="share of malformed requests (default 0.3)")
+    parser.add_argument("--max-rss-growth", type=float, default=128, help="MiB the server's RSS may grow by (default 128)")
     args = parser.parse_args()
     base = urllib.parse.urlparse(args.base_url)
     if base.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -132,7 +140,16 @@ def main() -> int:
     unshaped = sum(v for k, v in by_status.items() if "unshaped" in k)
     alive = rss(base) is not None
     print(f"server still answering: {alive}; refusals without the error shape: {unshaped}")
-    return 0 if alive and unshaped == 0 else 1
+    failed = [(k, s) for k, s, _ in results if (k in GOOD and s not in (200, 503)) or (k in BAD and s != EXPECTED_BAD[k])]
+    for kind, status in sorted(collections.Counter(failed).items())[:20]:
+        print(f"FAILED {kind}: {status}")
+    growth = None if before is None or after is None else (after - before) / 2**20
+    grew = growth is None or growth > args.max_rss_growth
+    if grew:
+        print(f"FAILED: RSS growth {growth if growth is None else round(growth, 1)} MiB (limit {args.max_rss_growth} MiB)")
+    good = sum(1 for k, s, _ in results if k in GOOD and s == 200)
+    print(f"well-formed answered: {good}; failures: {len(failed)}")
+    return 0 if alive and unshaped == 0 and not failed and not grew and good > 0 else 1
 
 
 if __name__ == "__main__":

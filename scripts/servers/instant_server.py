@@ -15,6 +15,7 @@ import argparse
 import http.server
 import json
 import os
+import signal
 import socket
 import sys
 
@@ -83,11 +84,21 @@ def main():
     Handler.answer = args.answer
     server = Server(("127.0.0.1", args.port), Handler)
     port = server.server_address[1]
+    workers = []
     for _ in range(args.workers - 1):
-        if os.fork() == 0:
+        pid = os.fork()
+        if pid == 0:
             server = Server(("127.0.0.1", port), Handler)
             break
+        workers.append(pid)
     else:
+        # Stopping the first process stops its workers too: a harness that terminates the
+        # server it started must not leave forked workers holding the port and its pipes.
+        def stop(signum, frame):
+            for pid in workers:
+                os.kill(pid, signal.SIGTERM)
+            sys.exit(0)
+        signal.signal(signal.SIGTERM, stop)
         print(f"listening on http://127.0.0.1:{port}", flush=True)
     try:
         server.serve_forever()
