@@ -17,9 +17,9 @@ final class ReportBrowserTests: XCTestCase {
     }
 
     /// Runs render.py on `page`; nil (after skipping or failing) when Chromium is missing.
-    private func render(_ page: URL, png: URL) throws -> (status: Int32, result: Rendered, output: String)? {
+    private func render(_ page: URL, png: URL, media: String = "screen") throws -> (status: Int32, result: Rendered, output: String)? {
         let script = repositoryRoot.appendingPathComponent("scripts/report/render.py").path
-        let r = try runPython([script, page.path, "--png", png.path, "--width", "1400"])
+        let r = try runPython([script, page.path, "--png", png.path, "--width", "1400", "--media", media])
         if r.status == 77 {
             if ProcessInfo.processInfo.environment["CI"] != nil {
                 XCTFail("CI must run the browser test: \(r.stdout)")
@@ -69,6 +69,13 @@ final class ReportBrowserTests: XCTestCase {
         let (width, height) = try pngSize(png)
         XCTAssertEqual(width, 1400)
         XCTAssertEqual(height, result.page_size[1])
+
+        // Laid out by the print stylesheet: still clean, figures still at their size.
+        guard let (printStatus, printed, printOutput) = try render(
+            folder.appendingPathComponent("report.html"), png: folder.appendingPathComponent("print.png"), media: "print")
+        else { return }
+        XCTAssertEqual(printStatus, 0, printOutput)
+        XCTAssertEqual(printed.figures.map(\.drawn), result.figures.map(\.declared), printOutput)
     }
 
     /// The checker itself: a console error and a missing file are reported and fail the check.

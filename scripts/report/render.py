@@ -7,7 +7,7 @@ the whole page and prints one JSON object (figures, messages, requests, problems
 Only the standard library: Chromium is driven over its DevTools protocol on a pipe
 (--remote-debugging-pipe: NUL-terminated JSON messages on file descriptors 3 and 4).
 
-  scripts/report/render.py REPORT.html --png OUT.png [--width 1400] [--clip-height N]
+  scripts/report/render.py REPORT.html --png OUT.png [--width 1400] [--until ID] [--media print]
 
 Exit 0: checks passed; 1: a check failed (listed under "problems"); 77: Chromium is not installed
 (apt-get install -y --no-install-recommends chromium).
@@ -30,6 +30,8 @@ FIGURE_SIZES = """JSON.stringify(Array.from(document.querySelectorAll('figure'))
           drawn: box ? [box.width, box.height] : null, tables: f.querySelectorAll('table').length};
 }))"""
 PAGE_SIZE = "JSON.stringify([document.documentElement.scrollWidth, document.documentElement.scrollHeight])"
+# The bottom edge of the element with an id, in page coordinates (null when there is none).
+BOTTOM_OF = "(() => {{ const e = document.getElementById({}); return e ? e.getBoundingClientRect().bottom + window.scrollY : null; }})()"
 
 
 def find_chromium():
@@ -109,7 +111,7 @@ class DevTools:
             self.process.wait()
 
 
-def render(page, png, width, clip_height):
+def render(page, png, width, until, media):
     binary = find_chromium()
     if binary is None:
         print("skip: chromium is not installed (apt-get install -y --no-install-recommends chromium)")
@@ -122,13 +124,21 @@ def render(page, png, width, clip_height):
             session = chrome.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             for domain in ("Page", "Runtime", "Log", "Network"):
                 chrome.call(f"{domain}.enable", session=session)
+            if media:  # e.g. print: the page as its print stylesheet lays it out
+                chrome.call("Emulation.setEmulatedMedia", {"media": media}, session=session)
             chrome.call("Page.navigate", {"url": url}, session=session)
             chrome.wait_for("Page.loadEventFired", time.time() + 30)
             sizes = chrome.call("Runtime.evaluate", {"expression": FIGURE_SIZES, "returnByValue": True},
                                 session=session)["result"]["value"]
             page_size = json.loads(chrome.call("Runtime.evaluate", {"expression": PAGE_SIZE, "returnByValue": True},
                                                session=session)["result"]["value"])
-            height = page_size[1] if clip_height is None else min(page_size[1], clip_height)
+            height = page_size[1]
+            if until is not None:
+                bottom = chrome.call("Runtime.evaluate", {"expression": BOTTOM_OF.format(json.dumps(until)),
+                                                          "returnByValue": True}, session=session)["result"].get("value")
+                if bottom is None:
+                    raise SystemExit(f"--until {until}: no element with that id on the page")
+                height = min(page_size[1], int(bottom + 0.5) + 16)
             shot = chrome.call("Page.captureScreenshot", {
                 "format": "png", "captureBeyondViewport": True,
                 "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}}, session=session)
@@ -171,9 +181,10 @@ def main():
     parser.add_argument("page", help="the report's HTML file")
     parser.add_argument("--png", required=True, help="where to write the screenshot")
     parser.add_argument("--width", type=int, default=1400, help="window width in px (default 1400)")
-    parser.add_argument("--clip-height", type=int, help="keep only the top N px of the page in the PNG")
+    parser.add_argument("--until", metavar="ID", help="end the PNG below the element with this id (e.g. differences)")
+    parser.add_argument("--media", choices=["screen", "print"], help="CSS media to emulate (default: screen)")
     args = parser.parse_args()
-    sys.exit(render(args.page, args.png, args.width, args.clip_height))
+    sys.exit(render(args.page, args.png, args.width, args.until, args.media))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ extension ReportBuilder {
             + " two-proportion z-test's normal approximation is not. The p-values of one heatmap are adjusted with"
             + " Holm's method, so the chance of colouring any cell of two equally good runs stays at 5%. Coloured"
             + " cells (marked *) differ at Holm-adjusted p ≤ 0.05; grey cells show a difference that could be chance."
-            + " With fewer than 4 trials per cell on either side no cell can reach p < 0.05."
+            + " How many trials a cell needs for that depends on the number of cells: 4 a side give p = 0.029 at best"
+            + " for one cell, and Holm multiplies the smallest p by the number of cells, so 15 cells need 6 trials a"
+            + " side (the last column below says what each comparison could reach)."
         guard !comparisons.isEmpty else {
             return ReportSection(
                 id: "differences", heading: "Differences",
@@ -18,10 +20,10 @@ extension ReportBuilder {
         }
         let summary = ReportTable(
             caption: "Comparisons: cells both runs answered and how many differ significantly",
-            header: ["run", "baseline", "task", "cells compared", "significant cells", "smallest attainable p"],
+            header: ["run", "baseline", "task", "cells compared", "significant cells", "smallest attainable p (Holm)"],
             rows: comparisons.map { c in
                 [c.run.label, c.baseline.label, c.run.record.taskName, String(c.cells.count), String(c.significantCells),
-                 c.smallestAttainableP.map(ReportNumber.p) ?? ""]
+                 c.smallestAttainableAdjustedP.map(ReportNumber.p) ?? ""]
             })
         return ReportSection(id: "differences", heading: "Differences", paragraphs: [method],
                              figures: comparisons.map(differenceFigure), tables: [summary])
@@ -58,8 +60,16 @@ extension ReportBuilder {
         return ReportFigure(
             id: "diff-\(c.run.id)-vs-\(c.baseline.id)",
             svg: HeatmapSVG.render(figure, style: Self.embedded("diff\(c.run.id)-\(c.baseline.id)-")),
-            caption: "\(c.run.label) minus \(c.baseline.label): \(c.significantCells) of \(c.cells.count) cells differ significantly",
+            caption: "\(c.run.label) minus \(c.baseline.label): \(c.significantCells) of \(c.cells.count) cells differ significantly"
+                + powerNote(c),
             tables: [table])
+    }
+
+    /// Says so when the trial counts could not have shown any difference, and what would.
+    private func powerNote(_ c: RunComparison) -> String {
+        guard let best = c.smallestAttainableAdjustedP, best > RunComparison.alpha, let n = c.trialsPerCellNeeded else { return "" }
+        return " (no cell could: with these trial counts the smallest Holm-adjusted p is \(ReportNumber.p(best));"
+            + " \(c.cells.count) cells need \(n) trials a side)"
     }
 
     private func tooltip(_ cell: RunComparison.Cell) -> String {

@@ -67,8 +67,9 @@ enum ReportHTML {
 
     private static func e(_ text: String) -> String { MarkupText.escape(text) }
 
-    /// Figures wrap side by side and shrink to the window; tables scroll sideways on screen. In
-    /// print, figures and table rows are not split across pages and colours print as shown.
+    /// Figures wrap side by side and shrink to the window; a caption takes its figure's width
+    /// (width 0, min-width 100%) instead of widening it. Tables scroll sideways on screen. In print,
+    /// figures and table rows are not split across pages and colours print as shown.
     private static let style = """
         body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; font-size: 14px; color: #111111; margin: 1.5rem; }
         h1 { font-size: 1.5rem; margin: 0 0 0.5rem 0; }
@@ -77,14 +78,14 @@ enum ReportHTML {
         nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; }
         .figures { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: flex-start; }
         figure { margin: 0; max-width: 100%; }
-        figcaption { font-weight: bold; margin-bottom: 0.3rem; }
+        figcaption { font-weight: bold; margin-bottom: 0.3rem; width: 0; min-width: 100%; }
         figure svg { display: block; max-width: 100%; height: auto; }
         .table { overflow-x: auto; max-width: 100%; margin: 0.6rem 0 1rem 0; }
         table { border-collapse: collapse; font-size: 12px; }
         caption { text-align: left; font-style: italic; padding-bottom: 0.2rem; }
         th, td { border: 1px solid #d0d0d0; padding: 2px 6px; white-space: nowrap; }
         td { text-align: right; font-variant-numeric: tabular-nums; }
-        td.text { text-align: left; }
+        td.text { text-align: left; white-space: normal; max-width: 24rem; overflow-wrap: break-word; }
         th[scope=row] { text-align: left; font-weight: normal; }
         thead th { background: #f2f2f2; }
         @media print {

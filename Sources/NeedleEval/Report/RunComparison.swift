@@ -41,10 +41,21 @@ struct RunComparison {
 
     var significantCells: Int { cells.filter(\.isSignificant).count }
 
-    /// The smallest p-value any of the cells could have reached with its trial counts: when it is
-    /// above `alpha`, no difference could have been shown, whatever the answers.
-    var smallestAttainableP: Double? {
-        cells.compactMap { FisherExactTest.smallestP(n1: $0.baseline.trials, n2: $0.run.trials) }.min()
+    /// The smallest Holm-adjusted p-value any cell could have reached with its trial counts (all of
+    /// one run right, all of the other wrong, times the number of cells). Above `alpha`, no cell
+    /// could have been marked whatever the answers: the runs need more trials per cell.
+    var smallestAttainableAdjustedP: Double? {
+        let smallest = cells.compactMap { FisherExactTest.smallestP(n1: $0.baseline.trials, n2: $0.run.trials) }.min()
+        return smallest.map { min(1, $0 * Double(cells.count)) }
+    }
+
+    /// The fewest trials per cell (the same in both runs) with which a cell of this many could be
+    /// marked significant; nil without cells.
+    var trialsPerCellNeeded: Int? {
+        guard !cells.isEmpty else { return nil }
+        var n = 1
+        while let p = FisherExactTest.smallestP(n1: n, n2: n), p * Double(cells.count) > Self.alpha { n += 1 }
+        return n
     }
 
     /// Each run against the first run of its task (same spec, needle count included) in `runs`'
