@@ -173,6 +173,25 @@ final class ReportTests: XCTestCase {
                        ["by-length-chart", "needles-1", "diff-5-vs-4", "run-3", "run-4", "run-5"])
     }
 
+    /// A run that has no answered trial yet: a blank heatmap, no line, empty table cells, and no
+    /// comparison cells against its baseline.
+    func testARunWithoutTrials() throws {
+        let store = try makeReportStore(self)
+        try recordRun(store, model: "models/new", task: "niah_single", needles: 1,
+                      grid: TrialPlan(lengths: [1024], depths: [0], trials: 3), cells: [])
+        let page = try page(store, .runs([1, 6]))
+        let figure = try XCTUnwrap(page.elements("figure").first { $0.attributes["id"] == "run-6" })
+        let cells = figure.elements("rect").filter { !($0.elements("title").first?.allText ?? "").isEmpty }
+        XCTAssertEqual(cells.count, 4)  // the axes of runs 1 and 6: 1K, 4K × 0%, 100%
+        XCTAssertTrue(cells.allSatisfy { $0.attributes["fill"] == "#ffffff" })
+        let chart = try XCTUnwrap(page.elements("figure").first { $0.attributes["id"] == "by-length-chart" })
+        XCTAssertEqual(chart.elements("polyline").count, 1)
+        let results = try table(page, captioned: "How each run went (wall time: from the run's creation to its last status change)")
+        XCTAssertEqual(Array(results[2].prefix(6)), ["run 6 · new", "finished", "0/3", "0", "", ""])
+        let summary = try table(page, captioned: "Comparisons: cells both runs answered and how many differ significantly")
+        XCTAssertEqual(summary[1], ["run 6 · new", "run 1 · yoco-niah-tiny", "niah_single", "0", "0", ""])
+    }
+
     func testSelectionsThatFindNothingNameTheFlagAndTheFix() throws {
         let store = try makeReportStore(self)
         XCTAssertThrowsError(try ComparisonReport.render(store: store, selection: .runs([9, 1, 12]), format: .html)) { error in

@@ -62,8 +62,11 @@ struct LineChartSVG {
             let offset = series.count > 1 ? (Double(index) / Double(series.count - 1) - 0.5) * spread : 0
             let points = line.points.filter { $0.trials > 0 }.sorted { $0.category < $1.category }
             svg += "<g><title>\(MarkupText.escape(line.name))</title>\n"
-            let path = points.map { "\(svgCoordinate(x($0.category) + offset)),\(svgCoordinate(y(accuracy($0))))" }
-            svg += "<polyline points=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"\(style.color)\" stroke-width=\"1.8\"\(style.dashAttribute)/>\n"
+            // A run without answered trials (just started, or every trial an error) draws no line.
+            if !points.isEmpty {
+                let path = points.map { "\(svgCoordinate(x($0.category) + offset)),\(svgCoordinate(y(accuracy($0))))" }
+                svg += "<polyline points=\"\(path.joined(separator: " "))\" fill=\"none\" stroke=\"\(style.color)\" stroke-width=\"1.8\"\(style.dashAttribute)/>\n"
+            }
             for point in points {
                 guard let interval = WilsonInterval(successes: point.correct, trials: point.trials) else { continue }
                 let px = x(point.category) + offset

@@ -8,6 +8,9 @@ struct ReportRun {
     var cells: [HeatmapCell]
     var errors: Int
     var lengths: [LengthStats]
+    /// The task spec's needle count as run (`--needles` is written into the stored spec); 1 when the
+    /// spec does not say, as `TaskSpec` defaults it.
+    var needles: Int
 
     init(store: ResultsStore, id: Int64) throws {
         guard let record = try store.run(id: id) else { throw StoreError.runNotFound(id: id, path: store.path) }
@@ -16,17 +19,12 @@ struct ReportRun {
         cells = try store.heatmapCells(runID: id)
         errors = try store.errorTrials(runID: id)
         lengths = try store.lengthStats(runID: id)
+        let spec = try? JSONSerialization.jsonObject(with: Data(record.taskJSON.utf8)) as? [String: Any]
+        needles = (spec?["needles"] as? Int) ?? 1
     }
 
     var trials: Int { cells.reduce(0) { $0 + $1.trials } }
     var correct: Int { cells.reduce(0) { $0 + $1.correct } }
-
-    /// The task spec's needle count as run (`--needles` is written into the stored spec); 1 when the
-    /// spec does not say, as `TaskSpec` defaults it.
-    var needles: Int {
-        let object = try? JSONSerialization.jsonObject(with: Data(record.taskJSON.utf8)) as? [String: Any]
-        return (object?["needles"] as? Int) ?? 1
-    }
 
     /// The model's short name: the served model for a server, else the model folder's name.
     var modelName: String {
