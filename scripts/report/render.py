@@ -10,7 +10,7 @@ Only the standard library: Chromium is driven over its DevTools protocol on a pi
   scripts/report/render.py REPORT.html --png OUT.png [--width 1400] [--until ID] [--media print]
 
 Exit 0: checks passed; 1: a check failed (listed under "problems"); 77: Chromium is not installed
-(apt-get install -y --no-install-recommends chromium).
+(apt-get install -y --no-install-recommends chromium). CHROMIUM=PATH chooses the browser binary.
 """
 import argparse
 import base64
@@ -35,6 +35,9 @@ BOTTOM_OF = "(() => {{ const e = document.getElementById({}); return e ? e.getBo
 
 
 def find_chromium():
+    # CHROMIUM=PATH picks the browser (and CHROMIUM=none shows what happens without one).
+    if os.environ.get("CHROMIUM"):
+        return shutil.which(os.environ["CHROMIUM"])
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
