@@ -30,8 +30,9 @@ extension ReportBuilder {
                                    caption: "Accuracy by context length, one line per run", tables: [table])])
     }
 
-    /// One section per task whose selected runs hold more than one needle, if any: accuracy by the
-    /// number of needles, one line per model (runs of one model at several needle counts join up).
+    /// Accuracy by the number of needles: one figure per task whose selected runs hold more than
+    /// one needle, one line per model (runs of one model at several needle counts join up); no
+    /// section when no task does.
     func needleSections() -> [ReportSection] {
         var taskOrder: [String] = []
         for run in runs where !taskOrder.contains(run.record.taskName) { taskOrder.append(run.record.taskName) }
