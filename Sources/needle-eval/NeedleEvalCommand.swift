@@ -19,6 +19,7 @@ struct NeedleEvalCommand: ParsableCommand {
             ShardsCommand.self,
             MergeCommand.self,
             ExportCommand.self,
+            ReportCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
             ServeCommand.self,

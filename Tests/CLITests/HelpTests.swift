@@ -7,7 +7,7 @@ final class HelpTests: XCTestCase {
     func testHelpListsEverySubcommand() throws {
         let r = try runCLI(["--help"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        for sub in ["run", "generate", "score", "corpus", "query", "runs", "export", "bench", "tokenize"] {
+        for sub in ["run", "generate", "score", "corpus", "query", "runs", "export", "report", "bench", "tokenize"] {
             XCTAssertTrue(r.stdout.contains("\n  \(sub) "), "--help lists \(sub):\n\(r.stdout)")
         }
     }
@@ -19,6 +19,7 @@ final class HelpTests: XCTestCase {
             "score": ["--prompts", "--answers", "--db", "--model-name"],
             "query": ["--db", "--csv"],
             "bench": ["--model", "--lengths", "--arch", "--json"],
+            "report": ["--db", "--runs", "--task", "--format", "--out"],
         ]
         for (sub, names) in flags {
             let r = try runCLI([sub, "--help"])
@@ -33,7 +34,7 @@ final class HelpTests: XCTestCase {
     func testHelpNamesOnlyDocumentsInTheRepository() throws {
         let document = try NSRegularExpression(pattern: #"[A-Za-z0-9_./-]+\.md"#)
         var named = 0
-        for args in [["--help"], ["query", "--help"], ["run", "--help"], ["generate", "--help"], ["export", "heatmap", "--help"], ["bench", "--help"]] {
+        for args in [["--help"], ["query", "--help"], ["run", "--help"], ["generate", "--help"], ["export", "heatmap", "--help"], ["report", "--help"], ["bench", "--help"]] {
             let text = try runCLI(args).stdout
             for match in document.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 let path = String(text[Range(match.range, in: text)!])

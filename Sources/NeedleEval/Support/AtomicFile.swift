@@ -40,7 +40,7 @@ public final class AtomicFileWriter {
         try flush()
         try handle.close()
         if rename(temporary.path, url.path) != 0 {
-            throw AtomicFileError(path: url.path, message: "cannot replace the file (\(String(cString: strerror(errno))))")
+            throw AtomicFileError(path: url.path, message: "cannot replace the file (\(String(cString: strerror(errno)))); choose another --out")
         }
         committed = true
     }

@@ -1,0 +1,66 @@
+/// One length of a run as `needle-eval report` shows it: answered trials, their mean prefill and
+/// decode time and the most memory any of them used (`error` trials are left out).
+public struct LengthStats: Sendable, Equatable {
+    public var length: Int
+    public var trials: Int
+    public var correct: Int
+    public var meanPrefillMilliseconds: Double
+    public var meanDecodeMilliseconds: Double
+    public var peakRSSBytes: Int
+    public var kvBytes: Int
+
+    public init(length: Int, trials: Int, correct: Int, meanPrefillMilliseconds: Double,
+                meanDecodeMilliseconds: Double, peakRSSBytes: Int, kvBytes: Int) {
+        self.length = length
+        self.trials = trials
+        self.correct = correct
+        self.meanPrefillMilliseconds = meanPrefillMilliseconds
+        self.meanDecodeMilliseconds = meanDecodeMilliseconds
+        self.peakRSSBytes = peakRSSBytes
+        self.kvBytes = kvBytes
+    }
+}
+
+extension ResultsStore {
+    /// Per length of a run, shortest first: answered trials, correct ones, mean times and peaks.
+    public func lengthStats(runID: Int64) throws -> [LengthStats] {
+        let statement = try database.prepare("""
+            SELECT length, count(*), sum(correct), avg(prefill_ms), avg(decode_ms), max(peak_rss_bytes), max(kv_bytes)
+            FROM trials WHERE run_id = ? AND status = 'ok' GROUP BY length ORDER BY length
+            """)
+        try statement.bind(runID, at: 1)
+        var stats: [LengthStats] = []
+        while try statement.step() {
+            stats.append(LengthStats(
+                length: statement.int(at: 0), trials: statement.int(at: 1), correct: statement.int(at: 2),
+                meanPrefillMilliseconds: statement.double(at: 3), meanDecodeMilliseconds: statement.double(at: 4),
+                peakRSSBytes: statement.int(at: 5), kvBytes: statement.int(at: 6)))
+        }
+        return stats
+    }
+
+    /// The ids of every run of the task named `name`, oldest first.
+    public func runIDs(taskName name: String) throws -> [Int64] {
+        let statement = try database.prepare("SELECT id FROM runs WHERE task_name = ? ORDER BY id")
+        try statement.bind(name, at: 1)
+        var ids: [Int64] = []
+        while try statement.step() { ids.append(statement.int64(at: 0)) }
+        return ids
+    }
+
+    /// Every run id, oldest first.
+    public func runIDs() throws -> [Int64] {
+        let statement = try database.prepare("SELECT id FROM runs ORDER BY id")
+        var ids: [Int64] = []
+        while try statement.step() { ids.append(statement.int64(at: 0)) }
+        return ids
+    }
+
+    /// The task names the runs hold, sorted: what a wrong `--task` can be told to pick from.
+    public func taskNames() throws -> [String] {
+        let statement = try database.prepare("SELECT DISTINCT task_name FROM runs ORDER BY task_name")
+        var names: [String] = []
+        while try statement.step() { names.append(statement.string(at: 0)) }
+        return names
+    }
+}
