@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A failure SQLite reported: its result code, its message, the SQL that failed (if any) and the
 /// database file, with a message a user can act on. The results store's own refusals (an unknown
@@ -62,6 +63,39 @@ public struct DatabaseError: Error, CustomStringConvertible, Equatable, Sendable
         } else {
             message = String(cString: sqlite3_errstr(code))
         }
-        return DatabaseError(resultCode: code, message: message, sql: sql, path: path)
+        var error = DatabaseError(resultCode: code, message: message, sql: sql, path: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if let problem = storageProblem(code, systemErrno: handle.map { sqlite3_system_errno($0) } ?? 0, folder: folder) {
+            // SQLite's own words ("unable to open database file", "database or disk is full")
+            // do not say which disk or what to do; a full or read-only filesystem is common enough
+            // on clusters to deserve its own message.
+            error.message = problem.message(folder: folder)
+            error.fix = fix(for: problem)
+        }
+        return error
+    }
+
+    /// The full or read-only filesystem behind result `code`, if that is what it means. SQLITE_FULL
+    /// always is; I/O, open and read-only errors are when the OS said so (errno) or the folder's
+    /// mount says so now.
+    private static func storageProblem(_ code: Int32, systemErrno: Int32, folder: String) -> StorageProblem? {
+        switch code & 0xFF {
+        case SQLITE_FULL:
+            return .diskFull
+        case SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY:
+            return StorageProblem(errno: systemErrno) ?? StorageProblem.ofFolder(folder)
+        default:
+            return nil
+        }
+    }
+
+    private static func fix(for problem: StorageProblem) -> String {
+        switch problem {
+        case .diskFull:
+            return "free space on that filesystem (or move the file to a disk with room and point --db at it);"
+                + " committed trials are kept, so `needle-eval run --resume` with the same flags continues the run"
+        case .readOnly:
+            return "use a file on a writable filesystem with --db (or remount it read-write)"
+        }
     }
 }

@@ -5,9 +5,9 @@ import Foundation
 public final class AtomicFileWriter {
     public let url: URL
     private let temporary: URL
-    private let handle: FileHandle
+    private let descriptor: Int32
     private var buffer = [UInt8]()
-    private var committed = false
+    private var finished = false
 
     public init(url: URL) throws {
         self.url = url
@@ -17,11 +17,10 @@ public final class AtomicFileWriter {
             throw AtomicFileError(path: url.path, message: "folder \(folder.path) does not exist; create it or choose another --out")
         }
         temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).partial")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let h = try? FileHandle(forWritingTo: temporary) else {
-            throw AtomicFileError(path: url.path, message: "cannot write in \(folder.path); check permissions or choose another --out")
+        descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw Self.failure(url: url, errno: errno, doing: "cannot create a file in \(folder.path)")
         }
-        handle = h
     }
 
     public func write(_ text: String) throws {
@@ -29,25 +28,54 @@ public final class AtomicFileWriter {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// POSIX write rather than FileHandle, so a failure keeps its errno (ENOSPC, EROFS) for the
+    /// message; any failure removes the temporary at once, so nothing half-written stays behind.
     private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: Data(buffer))
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw abandon(errno: errno, doing: "cannot write the file")
+            }
+            offset += written
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Makes the file visible under its final name.
     public func commit() throws {
         try flush()
-        try handle.close()
+        // Some filesystems (NFS) report a full disk only when the data is flushed or closed.
+        if fsync(descriptor) != 0 && errno != EINVAL { throw abandon(errno: errno, doing: "cannot write the file") }
+        let closed = close(descriptor)
+        finished = true
+        if closed != 0 { throw abandon(errno: errno, doing: "cannot write the file", closing: false) }
         if rename(temporary.path, url.path) != 0 {
-            throw AtomicFileError(path: url.path, message: "cannot replace the file (\(String(cString: strerror(errno)))); choose another --out")
+            throw abandon(errno: errno, doing: "cannot replace the file", closing: false)
         }
-        committed = true
+    }
+
+    /// Removes the temporary and returns the error for `code`.
+    private func abandon(errno code: Int32, doing what: String, closing: Bool = true) -> AtomicFileError {
+        if closing && !finished { close(descriptor) }
+        finished = true
+        unlink(temporary.path)
+        return Self.failure(url: url, errno: code, doing: what)
+    }
+
+    private static func failure(url: URL, errno code: Int32, doing what: String) -> AtomicFileError {
+        let folder = url.deletingLastPathComponent().path
+        if let problem = StorageProblem(errno: code) {
+            let fix = problem == .diskFull ? "free space there or choose another --out" : "choose another --out on a writable filesystem"
+            return AtomicFileError(path: url.path, message: "\(problem.message(folder: folder)); nothing was written; \(fix)")
+        }
+        return AtomicFileError(path: url.path, message: "\(what) (\(String(cString: strerror(code)))); check permissions or choose another --out")
     }
 
     deinit {
-        if !committed {
-            try? handle.close()
+        if !finished {
+            close(descriptor)
             unlink(temporary.path)
         }
     }
