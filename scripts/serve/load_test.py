@@ -10,7 +10,8 @@ after. Every request is bounded by a timeout; the run stops by itself.
 
 Exit 1 when a well-formed request fails other than by a deliberate 503 (queue full),
 a malformed one gets another status than its own (400, 404, 413) or no OpenAI error
-shape, the server stops answering, or its RSS grows by more than --max-rss-growth MiB.
+shape, the server stops answering, its RSS grows by more than --max-rss-growth MiB, or
+(with --server-pid) it holds more than --max-fd-growth more file descriptors at the end.
 
     needle-eval serve --port 0 --ctx-size 64K --queue 8 &
     python3 scripts/serve/load_test.py --base-url http://127.0.0.1:PORT --clients 8 --seconds 60
@@ -22,6 +23,7 @@ import argparse
 import collections
 import http.client
 import json
+import os
 import random
 import re
 import sys
@@ -60,6 +62,16 @@ def rss(base: urllib.parse.ParseResult) -> int | None:
         return None
     found = re.search(r"^yoco_process_resident_bytes ([0-9.e+]+)$", text, re.M)
     return int(float(found.group(1))) if found else None
+
+
+def open_fds(pid: int | None) -> int | None:
+    """Open file descriptors of the server process (Linux /proc), or None without a pid."""
+    if pid is None:
+        return None
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return None
 
 
 def client(base, deadline, seed, results, lock, bad_share):
@@ -105,6 +117,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--bad-share", type=float, default=0.3, help="share of malformed requests (default 0.3)")
+    parser.add_argument("--server-pid", type=int, help="the server's pid: its open file descriptors are counted before and after")
+    parser.add_argument("--max-fd-growth", type=int, default=8, help="descriptors the server may hold more at the end (default 8)")
     parser.add_argument("--max-rss-growth", type=float, default=128, help="MiB the server's RSS may grow by (default 128)")
     args = parser.parse_args()
     base = urllib.parse.urlparse(args.base_url)
@@ -112,6 +126,7 @@ def main() -> int:
         sys.exit("load tests run against loopback only")
 
     before = rss(base)
+    fds_before = open_fds(args.server_pid)
     results: list = []
     lock = threading.Lock()
     deadline = time.time() + args.seconds
@@ -123,6 +138,8 @@ def main() -> int:
         t.join(timeout=args.seconds + 300)
     wall = time.time() - started
     after = rss(base)
+    time.sleep(1)   # connections the clients just closed are released by the server's event loops
+    fds_after = open_fds(args.server_pid)
 
     by_status = collections.Counter(str(s) for _, s, _ in results)
     print(f"{len(results)} requests in {wall:.1f} s from {args.clients} clients ({len(results) / wall:.1f}/s)")
@@ -147,9 +164,15 @@ def main() -> int:
     grew = growth is None or growth > args.max_rss_growth
     if grew:
         print(f"FAILED: RSS growth {growth if growth is None else round(growth, 1)} MiB (limit {args.max_rss_growth} MiB)")
+    leaked = False
+    if args.server_pid is not None:
+        print(f"server open file descriptors before {fds_before}, after {fds_after}")
+        leaked = fds_before is None or fds_after is None or fds_after - fds_before > args.max_fd_growth
+        if leaked:
+            print(f"FAILED: open descriptors {fds_before} -> {fds_after} (limit +{args.max_fd_growth})")
     good = sum(1 for k, s, _ in results if k in GOOD and s == 200)
     print(f"well-formed answered: {good}; failures: {len(failed)}")
-    return 0 if alive and unshaped == 0 and not failed and not grew and good > 0 else 1
+    return 0 if alive and unshaped == 0 and not failed and not grew and not leaked and good > 0 else 1
 
 
 if __name__ == "__main__":
