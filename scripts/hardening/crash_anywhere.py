@@ -76,6 +76,12 @@ class Crasher:
                 process.wait()
                 landed += 1
                 partial += 0 < self.trial_count(chain) < self.planned
+                if name == "run" and self.run_finished(chain):
+                    # Killed after the run was recorded as finished (writing its exports, exiting):
+                    # the chain is complete. `--resume` continues only unfinished runs, so starting
+                    # it again would begin a second, new run of the grid in the same file.
+                    trials += self.check(name, chain, reference_rows, row_query)
+                    chain = None
                 continue
             if process.returncode != 0:
                 self.failures.append(f"{name}: {chain} exited {process.returncode} on start {kill + 1}")
@@ -85,6 +91,13 @@ class Crasher:
             self.needle_eval(command(chain))
             trials += self.check(name, chain, reference_rows, row_query)
         return landed, partial, chains, trials
+
+    def run_finished(self, db):
+        """Whether `db` holds a run whose status is finished."""
+        try:
+            return bool(self.rows(db, "SELECT COUNT(*) FROM runs WHERE status = 'finished'")[0][0]) if os.path.exists(db) else False
+        except sqlite3.Error:
+            return False
 
     def trial_count(self, db):
         """Trials in `db` now (0 before the file or its schema exists)."""
