@@ -14,7 +14,7 @@ public enum ReportSelection: Sendable, Equatable {
     func runIDs(in store: ResultsStore) throws -> [Int64] {
         switch self {
         case .all:
-            let ids = try store.runIDs()
+            let ids = try store.runs().compactMap(\.run.id)
             guard !ids.isEmpty else { throw StoreError.noRuns(path: store.path) }
             return ids
         case .runs(let wanted):
@@ -24,9 +24,11 @@ public enum ReportSelection: Sendable, Equatable {
             guard missing.isEmpty else { throw ReportError.unknownRuns(missing, path: store.path) }
             return ids
         case .task(let name):
-            let ids = try store.runIDs(taskName: name)
+            let runs = try store.runs().map(\.run)
+            let ids = runs.filter { $0.taskName == name }.compactMap(\.id)
             guard !ids.isEmpty else {
-                throw ReportError.noRunsOfTask(name, known: try store.taskNames(), path: store.path)
+                let known = Set(runs.map(\.taskName)).sorted()
+                throw ReportError.noRunsOfTask(name, known: known, path: store.path)
             }
             return ids
         }

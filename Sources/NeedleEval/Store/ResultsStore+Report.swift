@@ -38,29 +38,4 @@ extension ResultsStore {
         }
         return stats
     }
-
-    /// The ids of every run of the task named `name`, oldest first.
-    public func runIDs(taskName name: String) throws -> [Int64] {
-        let statement = try database.prepare("SELECT id FROM runs WHERE task_name = ? ORDER BY id")
-        try statement.bind(name, at: 1)
-        var ids: [Int64] = []
-        while try statement.step() { ids.append(statement.int64(at: 0)) }
-        return ids
-    }
-
-    /// Every run id, oldest first.
-    public func runIDs() throws -> [Int64] {
-        let statement = try database.prepare("SELECT id FROM runs ORDER BY id")
-        var ids: [Int64] = []
-        while try statement.step() { ids.append(statement.int64(at: 0)) }
-        return ids
-    }
-
-    /// The task names the runs hold, sorted: what a wrong `--task` can be told to pick from.
-    public func taskNames() throws -> [String] {
-        let statement = try database.prepare("SELECT DISTINCT task_name FROM runs ORDER BY task_name")
-        var names: [String] = []
-        while try statement.step() { names.append(statement.string(at: 0)) }
-        return names
-    }
 }
