@@ -104,3 +104,28 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, one per parser of files and messages written by others (docs/FUZZING.md).
+// They exist only when scripts/fuzz/run.py builds them (NEEDLE_EVAL_FUZZ=1, with
+// `-sanitize=fuzzer,address`): they call libFuzzer's driver, which only that flag links, so a
+// plain `swift build` must not see them.
+if Context.environment["NEEDLE_EVAL_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSafetensors", ["YOCORuntime"]),
+        ("FuzzModelDirectory", ["YOCORuntime"]),
+        ("FuzzTokenizerJSON", ["Tokenizers"]),
+        ("FuzzTiktoken", ["Tokenizers"]),
+        ("FuzzTaskSpec", ["NeedleEval", "Tokenizers"]),
+        ("FuzzServerRequest", ["YOCOServer", "Tokenizers"]),
+        ("FuzzBackendResponse", ["HTTPBackend"]),
+        ("FuzzShardMerge", ["NeedleEval"]),
+        ("FuzzOfflineResults", ["NeedleEval", "Tokenizers"]),
+    ]
+    package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Fuzz/FuzzSupport"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: ["FuzzSupport"] + target.dependencies, path: "Fuzz/Targets/\(target.name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))   // @main in a file not named main.swift
+    }
+}

@@ -23,14 +23,23 @@ public struct ServerInfo: Sendable {
     /// Reads /v1/models (required: the served model must be listed) and, when present, /props.
     public static func probe(_ server: ServerConnection, servedModel: String) throws -> ServerInfo {
         let models = try server.sendRequired(.GET, "/v1/models")
-        guard let object = JSONBody.parse(models.body), let data = object["data"] as? [[String: Any]] else {
+        let props = (try? server.send(.GET, "/props")).flatMap { $0.isSuccess ? $0.body : nil }
+        var info = try ServerInfo(models: models.body, props: props, servedModel: servedModel, baseURL: server.baseURL)
+        info.tokenizeDialect = try detectTokenizeDialect(server, servedModel: servedModel)
+        return info
+    }
+
+    /// The replies of /v1/models and /props (nil: none) read without the network (the response
+    /// fuzzer calls this directly).
+    init(models: Data, props: Data?, servedModel: String, baseURL: String) throws {
+        guard let object = JSONBody.parse(models), let data = object["data"] as? [[String: Any]] else {
             throw HTTPBackendError.malformedReply(endpoint: "GET /v1/models", detail: "no \"data\" list of models")
         }
         let ids = data.compactMap { $0["id"] as? String }
         guard let entry = data.first(where: { ($0["id"] as? String) == servedModel }) else {
             throw HTTPBackendError.badFlag(
                 flag: "--served-model",
-                message: "the server at \(server.baseURL) does not serve '\(servedModel)'; it serves: \(ids.joined(separator: ", "))")
+                message: "the server at \(baseURL) does not serve '\(servedModel)'; it serves: \(ids.joined(separator: ", "))")
         }
         var limits: [(Int, String)] = []
         if let n = JSONBody.int(entry["max_model_len"]) { limits.append((n, "GET /v1/models max_model_len")) }
@@ -38,15 +47,14 @@ public struct ServerInfo: Sendable {
             limits.append((n, "GET /v1/models meta.n_ctx_train"))
         }
         // llama.cpp: the context of one slot (the server splits -c across its parallel slots).
-        if let props = try? server.send(.GET, "/props"), props.isSuccess, let object = JSONBody.parse(props.body),
+        if let props, let object = JSONBody.parse(props),
            let settings = object["default_generation_settings"] as? [String: Any], let n = JSONBody.int(settings["n_ctx"]) {
             limits.append((n, "GET /props default_generation_settings.n_ctx (per slot)"))
         }
         let smallest = limits.filter { $0.0 > 0 }.min { $0.0 < $1.0 }
         let entryJSON = (try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return ServerInfo(modelIDs: ids, modelEntryJSON: entryJSON, maxContext: smallest?.0, maxContextSource: smallest?.1,
-                          tokenizeDialect: try detectTokenizeDialect(server, servedModel: servedModel))
+        (modelIDs, modelEntryJSON, maxContext, maxContextSource) = (ids, entryJSON, smallest?.0, smallest?.1)
     }
 
     /// Tries the llama.cpp shape, then vLLM's; nil when the server has no /tokenize.

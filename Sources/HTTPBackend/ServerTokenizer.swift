@@ -92,8 +92,12 @@ public final class ServerTokenizer: Tokenizer, TokenTextLengths, @unchecked Send
                          addSpecial: Bool, servedModel: String) throws -> (ids: [Int32], pieces: [Int]?) {
         let body = try TokenizeRequest.body(dialect, text: text, addSpecial: addSpecial, servedModel: servedModel,
                                             withPieces: dialect == .content)
-        let reply = try server.sendRequired(.POST, "/tokenize", body: body)
-        guard let object = JSONBody.parse(reply.body), let tokens = object["tokens"] as? [Any],
+        return try tokens(fromReply: try server.sendRequired(.POST, "/tokenize", body: body).body)
+    }
+
+    /// A /tokenize reply's ids, and each token's byte length when it carries pieces.
+    static func tokens(fromReply body: Data) throws -> (ids: [Int32], pieces: [Int]?) {
+        guard let object = JSONBody.parse(body), let tokens = object["tokens"] as? [Any],
               let ids = JSONBody.ids(tokens) else {
             throw HTTPBackendError.malformedReply(endpoint: "POST /tokenize", detail: "no \"tokens\" list of ids")
         }
@@ -107,8 +111,12 @@ public final class ServerTokenizer: Tokenizer, TokenTextLengths, @unchecked Send
     }
 
     static func detokenize(_ server: ServerConnection, _ ids: [Int32]) throws -> String {
-        let reply = try server.sendRequired(.POST, "/detokenize", body: try JSONBody.object([:], ids: "tokens", ids))
-        guard let object = JSONBody.parse(reply.body), let text = object["content"] as? String ?? object["prompt"] as? String else {
+        try text(fromReply: try server.sendRequired(.POST, "/detokenize", body: try JSONBody.object([:], ids: "tokens", ids)).body)
+    }
+
+    /// A /detokenize reply's text (llama.cpp's `content`, vLLM's `prompt`).
+    static func text(fromReply body: Data) throws -> String {
+        guard let object = JSONBody.parse(body), let text = object["content"] as? String ?? object["prompt"] as? String else {
             throw HTTPBackendError.malformedReply(endpoint: "POST /detokenize", detail: "no \"content\" or \"prompt\" text")
         }
         return text

@@ -150,6 +150,36 @@ final class LoadFaultTests: XCTestCase {
         assertLoadFails(dir, ["config.json", "not found"])
     }
 
+    /// Found while writing the FuzzModelDirectory fuzz target (its input is kept in
+    /// Fuzz/regressions): sizes that pass the divisibility checks but overflow the weight and
+    /// KV-cache byte counts trapped in MemoryEstimate before any weights were read. Each is now
+    /// refused naming the field; the largest accepted config computes its estimates without
+    /// overflow.
+    func testHugeSizesAreRefusedNotOverflowed() throws {
+        let dir = try validDirectory()
+        let url = dir.appendingPathComponent("config.json")
+        let valid = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        for (field, value) in [("dim", 1 << 42), ("hidden_dim", 1 << 42), ("vocab_size", 1 << 42), ("n_layers", 1 << 42),
+                               ("sliding_window", 1 << 62)] {
+            var json = valid
+            json[field] = value
+            if field == "dim" { json["hidden_dim"] = 64 }
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+            assertLoadFails(dir, ["config.json", field, "largest this runtime supports"])
+        }
+        let limits = ModelConfig.limits
+        let largest = ModelConfig(dim: limits.dim, nLayers: limits.layers, hiddenDim: limits.hiddenDim, nSelfHeads: 1,
+                                  nAttnHeads: 1, nAttnKVHeads: 1, vocabSize: limits.vocab, slidingWindow: limits.window)
+        XCTAssertNoThrow(try largest.validate())
+        for architecture in [ModelConfig.Architecture.yoco, .transformer] {
+            var c = largest
+            c.architecture = architecture
+            XCTAssertGreaterThan(MemoryEstimate.weightBytes(c), 0)
+            XCTAssertGreaterThan(MemoryEstimate.sessionBytes(c, options: SessionOptions(), capacity: 1 << 20), 0)
+            XCTAssertGreaterThan(MemoryEstimate.spliceBaseBytes(c, options: SessionOptions(), tokens: 1 << 20), 0)
+        }
+    }
+
     func testTokenizerErrors() throws {
         let dir = try validDirectory()
         let url = dir.appendingPathComponent("tokenizer.json")

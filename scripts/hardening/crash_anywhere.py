@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Crash anywhere: SIGKILL `needle-eval run` and `needle-eval merge` at seeded random moments.
+"""Crash anywhere: SIGKILL `needle-eval run`, `needle-eval merge` and `run --backend http` (through a
+proxy that drops connections at random) at seeded random moments.
 
 For each command, one uninterrupted reference is run and timed. Then, K times, the command is
 started on a "chain" file (with --resume for run once the file exists) and killed with SIGKILL
@@ -8,6 +9,11 @@ its moment completes the chain: the file is checked and a new chain starts on a 
 last chain is finished by one unkilled start. Every chain must hold each planned trial exactly
 once, pass PRAGMA integrity_check, and hold the reference's answers (run: output and correct per
 cell; merge: every trial row as merged). Exit 0 when all hold, 1 with a report otherwise.
+
+The http phase starts `needle-eval serve` on the same model and scripts/servers/fault_proxy.py
+in front of it, closing --drop-rate of the completion requests without a reply. Its reference
+is an uninterrupted run straight to the server, whose answers must also equal the in-process
+run's; the kill moments are drawn over an uninterrupted run through the proxy.
 
 Standard library only. Example: scripts/hardening/crash_anywhere.py --kills 50 --seed 7
 """
@@ -32,7 +38,9 @@ def parse_args():
     p.add_argument("--depths", default="0,25,50,75,100")
     p.add_argument("--trials", type=int, default=4)
     p.add_argument("--shards", type=int, default=3, help="shard files the merge combines")
-    p.add_argument("--kills", type=int, default=50, help="kills of run, and again of merge")
+    p.add_argument("--kills", type=int, default=50, help="kills of each phase")
+    p.add_argument("--phases", default="run,merge,http", help="which commands to kill (comma-separated)")
+    p.add_argument("--drop-rate", type=float, default=0.2, help="http: share of completion requests the proxy drops")
     p.add_argument("--seed", type=int, default=1, help="seeds the kill moments and the grid")
     p.add_argument("--workdir", help="keep files here (default: a temporary folder, removed)")
     return p.parse_args()
@@ -76,7 +84,7 @@ class Crasher:
                 process.wait()
                 landed += 1
                 partial += 0 < self.trial_count(chain) < self.planned
-                if name == "run" and self.run_finished(chain):
+                if name in ("run", "http") and self.run_finished(chain):
                     # Killed after the run was recorded as finished (writing its exports, exiting):
                     # the chain is complete. `--resume` continues only unfinished runs, so starting
                     # it again would begin a second, new run of the grid in the same file.
@@ -148,12 +156,64 @@ class Crasher:
         rows = self.rows(reference, query)
         return duration, self.crash("merge", lambda db: ["merge", db] + shards, rows, duration, query)
 
+    def http_crashes(self):
+        query = "SELECT length, depth, trial, output, correct, status FROM trials ORDER BY length, depth, trial"
+        with LoopbackProcess([self.args.binary, "serve", "--model", self.args.model, "--port", "0",
+                              "--served-model-name", "crash", "--ctx-size", "16K"]) as server, \
+             LoopbackProcess([sys.executable, os.path.join(ROOT, "scripts/servers/fault_proxy.py"), "--upstream", server.url,
+                              "--port", "0", "--faults", "drop", "--fault-rate", str(self.args.drop_rate),
+                              "--seed", str(self.args.seed)]) as proxy:
+            def command(url, db):
+                return (["run", "--backend", "http", "--base-url", url, "--served-model", "crash", "--tokenizer", self.args.model,
+                         "--concurrency", "2", "--max-attempts", "30", "--timeout", "30", "--db", db]
+                        + (["--resume"] if os.path.exists(db) else []) + self.grid)
+            direct = self.path("http-reference.sqlite")
+            self.needle_eval(command(server.url, direct))
+            rows = self.rows(direct, query)
+            in_process = self.path("run-reference.sqlite")
+            if os.path.exists(in_process):
+                answers = self.rows(in_process, "SELECT length, depth, trial, output, correct FROM trials ORDER BY length, depth, trial")
+                if [r[:5] for r in rows] != answers:
+                    self.failures.append("http: the server's answers differ from the in-process run's")
+            through_proxy = self.path("http-proxied.sqlite")
+            duration = self.needle_eval(command(proxy.url, through_proxy))
+            self.check("http", through_proxy, rows, query)
+            return duration, self.crash("http", lambda db: command(proxy.url, db), rows, duration, query)
+
     @staticmethod
     def rows(db, query):
         with sqlite3.connect(db) as connection:
             rows = connection.execute(query).fetchall()
         connection.close()
         return rows
+
+
+class LoopbackProcess:
+    """A server started for the http phase; `url` from its "listening on http://..." line."""
+
+    def __init__(self, command):
+        self.command = command
+
+    def __enter__(self):
+        self.process = subprocess.Popen(self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            if "listening on http://" in line:
+                self.url = line.split("listening on ", 1)[1].split()[0].rstrip("/")
+                return self
+        self.process.kill()
+        sys.exit(f"{' '.join(self.command)} did not say where it listens")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def main():
@@ -164,7 +224,11 @@ def main():
         workdir = args.workdir or scratch
         os.makedirs(workdir, exist_ok=True)
         crasher = Crasher(args, workdir)
-        for name, crashes in [("run", crasher.run_crashes), ("merge", crasher.merge_crashes)]:
+        phases = {"run": crasher.run_crashes, "merge": crasher.merge_crashes, "http": crasher.http_crashes}
+        unknown = [p for p in args.phases.split(",") if p not in phases]
+        if unknown:
+            sys.exit(f"--phases: unknown {', '.join(unknown)}; use run, merge, http")
+        for name, crashes in [(p, phases[p]) for p in args.phases.split(",")]:
             duration, (landed, partial, chains, trials) = crashes()
             print(f"{name}: uninterrupted {duration:.2f} s; {args.kills} kills, {landed} landed mid-{name}"
                   f" (process still working), {partial} of them with the file part-filled;"
@@ -173,7 +237,7 @@ def main():
         print(f"FAILED ({len(crasher.failures)}):\n  " + "\n  ".join(crasher.failures))
         return 1
     print(f"ok: every trial exactly once ({crasher.planned} planned per file), integrity ok,"
-          " answers equal the uninterrupted run's and merge's")
+          " answers equal the uninterrupted references'")
     return 0
 
 

@@ -112,6 +112,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
         return config
     }
 
+    /// The largest value of each size field `validate` accepts.
+    static let limits = (dim: 1 << 16, layers: 1 << 10, hiddenDim: 1 << 18, heads: 1 << 10, vocab: 1 << 22, window: 1 << 24)
+
     /// Checks sizes that the runtime relies on; throws naming the field.
     public func validate(path: String = "config.json") throws {
         func fail(_ field: String, _ problem: String, _ fix: String) -> RuntimeError {
@@ -121,6 +124,16 @@ public struct ModelConfig: Codable, Equatable, Sendable {
                               ("n_self_heads", nSelfHeads), ("n_attn_heads", nAttnHeads),
                               ("n_attn_kv_heads", nAttnKVHeads), ("vocab_size", vocabSize)] where value < 1 {
             throw fail(name, "is \(value)", "use a positive integer")
+        }
+        // Sizes the runtime's byte counts (weights, a 1M-token KV cache) can hold without
+        // overflowing; far above any model a CPU runs. A corrupt or hostile config.json with
+        // huge numbers must be refused here, not trap in an estimate later.
+        for (name, value, limit) in [("dim", dim, Self.limits.dim), ("n_layers", nLayers, Self.limits.layers),
+                                     ("hidden_dim", hiddenDim, Self.limits.hiddenDim), ("n_self_heads", nSelfHeads, Self.limits.heads),
+                                     ("n_attn_heads", nAttnHeads, Self.limits.heads), ("n_attn_kv_heads", nAttnKVHeads, Self.limits.heads),
+                                     ("vocab_size", vocabSize, Self.limits.vocab), ("sliding_window", slidingWindow ?? 1, Self.limits.window)]
+            where value > limit {
+            throw fail(name, "is \(value), above the largest this runtime supports (\(limit))", "check the file: it is corrupt or not a config.json of this format")
         }
         if architecture == .yoco && nLayers < 2 {
             throw fail("n_layers", "is \(nLayers)", "a YOCO model needs at least 2 layers (self + cross decoder)")

@@ -91,46 +91,18 @@ struct Endpoints: Sendable {
 
     // MARK: tokens
 
-    /// llama.cpp's `{"content", "add_special": false}` and vLLM's `{"prompt",
-    /// "add_special_tokens": true}`; the answer carries what both clients read.
+    /// /tokenize and /detokenize read their bodies in `RequestLimits` (Tokenization.swift), where
+    /// the request fuzzer reaches them without a running server.
     func tokenize(_ request: Request) async throws(APIError) -> Response {
         let fields = try await body(request)
         try limits.checkModel(fields)
-        let text: String, addSpecial: Bool
-        if let content = try fields.string("content") {
-            text = content
-            addSpecial = try fields.bool("add_special") ?? false
-        } else if let prompt = try fields.string("prompt") {
-            text = prompt
-            addSpecial = try fields.bool("add_special_tokens") ?? true
-        } else {
-            throw APIError.missing("content")
-        }
-        let ids = (addSpecial ? limits.tokenizer.prefixTokens : []) + limits.tokenizer.encode(text)
-        // llama.cpp's `with_pieces`: each token with the text it stands for (a string, or its
-        // bytes when they are not valid UTF-8 alone), so a client can place text by token.
-        if try fields.bool("with_pieces") == true {
-            let pieces: [JSONValue] = ids.map { id in
-                // A byte token is that byte; a special token stands for no text.
-                let raw: [UInt8] = (0..<256).contains(id) ? [UInt8(id)] : Array(limits.tokenizer.decode([id]).utf8)
-                let piece: JSONValue = String(validating: raw, as: UTF8.self).map { .string($0) } ?? .integers(raw.map { Int($0) })
-                return .object([("id", .int(Int(id))), ("piece", piece)])
-            }
-            return HTTPSupport.json(.object([("tokens", .array(pieces)), ("count", .int(ids.count)), ("max_model_len", .int(limits.contextSize))]))
-        }
-        return HTTPSupport.json(.object([
-            ("tokens", .integers(ids.map { Int($0) })), ("count", .int(ids.count)), ("max_model_len", .int(limits.contextSize)),
-        ]))
+        return HTTPSupport.json(try limits.tokenization(fields))
     }
 
     func detokenize(_ request: Request) async throws(APIError) -> Response {
         let fields = try await body(request)
         try limits.checkModel(fields)
-        guard let value = fields["tokens"] else { throw APIError.missing("tokens") }
-        guard case let .integers(values) = value else {
-            throw APIError.invalid("tokens", "'tokens' must be an array of token ids, not \(value.typeName)")
-        }
-        let text = limits.tokenizer.decode(try limits.tokenIDs(values, param: "tokens"))
+        let text = try limits.detokenization(fields)
         return HTTPSupport.json(.object([("content", .string(text)), ("prompt", .string(text))]))
     }
 
