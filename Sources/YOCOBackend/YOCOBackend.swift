@@ -84,7 +84,7 @@ public final class YOCOBackend: EvaluationBackend {
         yoco.spliceBase = try SpliceBase(model: model, tokens: builder.needleFreeContext(length: longest), options: yoco.session.options)
         let note = String(format: "prefilled the shared haystack (%@ tokens) once in %.1f s for KV reuse",
                           Lengths.label(longest), Date().timeIntervalSince(started))
-        return BackendPreparation(note: note, cellsCostTheSame: true)
+        return BackendPreparation(note: note, sharedPrefill: true)
     }
 
     /// The tokenizer of a model directory (its config.json sizes the vocabulary), for measuring

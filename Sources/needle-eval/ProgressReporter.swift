@@ -3,15 +3,14 @@ import NeedleEval
 import NeedleSupport
 
 /// Progress of a run on stderr: a redrawn bar on a terminal, a plain line every few seconds
-/// otherwise. The ETA weighs remaining cells by their length, since a 1M cell prefilled on its
-/// own costs ~1000 1K cells; when the backend says cells cost the same (grid-level KV reuse: a
-/// cell computes only its splice and question whatever its length), cells count equally.
+/// otherwise. The ETA is `RemainingTime`'s: cells weighed by what their length costs, with or
+/// without a prefill of their own.
 final class ProgressReporter {
     private var total = 0
-    private var weighByLength = true
     private let isTerminal = isatty(STDERR_FILENO) == 1
-    private var remaining = (tokens: 0, cells: 0)
-    private var processed = (tokens: 0, cells: 0)
+    private var pending: [TrialKey] = []
+    private var remaining = RemainingTime(pending: [], sharedPrefill: false)
+    private var processedCells = 0
     private var lastLine = Date.distantPast
     private var errors = 0
 
@@ -21,23 +20,22 @@ final class ProgressReporter {
             write("no unfinished run of this model, tokenizer, task and grid to resume; starting a new one\n")
         case let .opened(runID, total, alreadyDone, pending):
             self.total = total
-            remaining = (pending.reduce(0) { $0 + $1.length }, pending.count)
+            self.pending = pending
+            remaining = RemainingTime(pending: pending, sharedPrefill: false)
             let what = alreadyDone > 0 ? "resuming run \(runID): \(alreadyDone) of \(total) trials already done" : "run \(runID): \(total) trials"
             write("\(what), \(pending.count) to go\n")
         case let .prepared(preparation):
             if let note = preparation.note { write(note + "\n") }
-            weighByLength = !preparation.cellsCostTheSame
+            remaining = RemainingTime(pending: pending, sharedPrefill: preparation.sharedPrefill)
         case let .trialFinished(p):
             update(p)
         }
     }
 
     private func update(_ p: TrialProgress) {
-        processed.tokens += p.key.length; remaining.tokens -= p.key.length
-        processed.cells += 1; remaining.cells -= 1
-        let (doneWork, leftWork) = weighByLength ? (processed.tokens, remaining.tokens) : (processed.cells, remaining.cells)
-        let rate = Double(doneWork) / max(p.elapsedSeconds, 1e-9)
-        let eta = rate > 0 ? Double(leftWork) / rate : 0
+        processedCells += 1
+        remaining.finished(p.key)
+        let eta = remaining.seconds(elapsed: p.elapsedSeconds) ?? 0
         if !p.answered { errors += 1 }
         let speed = p.prefillTokensPerSecond > 0 ? " · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s" : ""
         let failed = errors > 0 ? " · \(errors) unanswered" : ""
@@ -52,7 +50,7 @@ final class ProgressReporter {
         }
     }
 
-    func finish() { if isTerminal && processed.cells > 0 { write("\n") } }
+    func finish() { if isTerminal && processedCells > 0 { write("\n") } }
 
     private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
 

@@ -95,17 +95,18 @@ final class ServeCLITests: XCTestCase {
     /// GET /metrics, or nil when no connection could be made.
     /// A short run of the load test (scripts/serve/load_test.py; the 60 s run is in docs/SERVING.md):
     /// 8 clients, malformed requests mixed in, a queue of 2 so that some 503s are deliberate. The
-    /// script fails on any other failed request, a wrong status, an unshaped error, RSS growth or
-    /// file descriptors left open.
+    /// script fails on any other failed request, a wrong status, an unshaped error, RSS growth
+    /// (overall, and sampled each second: rising in the second half) or file descriptors left open.
     func testShortLoadTestFailsNothingButDeliberateRefusals() throws {
         let served = try startServe(["--queue", "2", "--max-body", "1M"])
         defer { served.process.terminate(); served.process.waitUntilExit() }
         let script = repositoryRoot.appendingPathComponent("scripts/serve/load_test.py").path
         let r = try runPython([script, "--base-url", "http://127.0.0.1:\(served.port)", "--clients", "8",
-                               "--seconds", "6", "--max-rss-growth", "64",
+                               "--seconds", "6", "--max-rss-growth", "64", "--rss-every", "1",
                                "--server-pid", "\(served.process.processIdentifier)"])
         XCTAssertEqual(r.status, 0, "load_test.py:\n\(r.stdout)\n\(r.stderr)")
         XCTAssertTrue(r.stdout.contains("server still answering: True"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("second half's peak above the first half's"), r.stdout)
         XCTAssertFalse(r.stdout.contains("FAILED"), r.stdout)
     }
 

@@ -45,7 +45,7 @@ final class PipelineTests: XCTestCase {
                 switch event {
                 case .nothingToResume: events.append("nothing")
                 case let .opened(_, total, done, pending): events.append("opened \(total) \(done) \(pending.count)")
-                case let .prepared(p): events.append("prepared \(p.cellsCostTheSame)")
+                case let .prepared(p): events.append("prepared \(p.sharedPrefill)")
                 case let .trialFinished(t): events.append("trial \(t.done)")
                 }
             })
@@ -145,7 +145,7 @@ final class PipelineTests: XCTestCase {
             .run(resume: false, events: { if case let .prepared(p) = $0 { prepared.append(p) } })
         let separate = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: try backend(spec, kvReuse: false))
             .run(resume: false, events: { if case let .prepared(p) = $0 { prepared.append(p) } })
-        XCTAssertEqual(prepared.map(\.cellsCostTheSame), [true, false])
+        XCTAssertEqual(prepared.map(\.sharedPrefill), [true, false])
         XCTAssertEqual(try outputs(store, reuse.runID), try outputs(store, separate.runID))
     }
 

@@ -27,16 +27,13 @@ export TSAN_OPTIONS="second_deadlock_stack=1:${TSAN_OPTIONS:-}"
 # Tests that cannot run under a sanitizer (see docs/HARDENING.md):
 # - YOCORuntimeTests.MemoryEstimateTests compares predicted bytes with glibc's count of bytes in
 #   use (mallinfo2); the sanitizers replace malloc, so that count is not the program's.
-# - ServeCLITests.testShortLoadTestFailsNothingButDeliberateRefusals fails when the server's RSS
-#   grows by more than 64 MiB; the sanitizers hold freed memory back (ASan's quarantine is
-#   256 MiB) and add shadow memory, so RSS growth says nothing about the program there.
-# - ThreadSanitizer: SlurmClusterTests and the crash-anywhere, load and 1M-token-scale tests
-#   start many sanitized processes whose 5-15x slowdown pushes them past their deadlines; the
-#   same code paths run in the other CLI tests.
+# - AddressSanitizer only: ServeCLITests.testShortLoadTestFailsNothingButDeliberateRefusals fails
+#   when the server's RSS grows by more than 64 MiB; ASan holds freed memory back (a 256 MiB
+#   quarantine) and adds shadow memory, so RSS growth says nothing about the program there.
 skip_for() {
     case "$1" in
         address) echo "MemoryEstimateTests|testShortLoadTestFailsNothingButDeliberateRefusals${SANITIZER_SKIP:+|$SANITIZER_SKIP}" ;;
-        thread) echo "MemoryEstimateTests|SlurmClusterTests|CrashAnywhereCLITests|testShortLoadTestFailsNothingButDeliberateRefusals${SANITIZER_SKIP:+|$SANITIZER_SKIP}" ;;
+        thread) echo "MemoryEstimateTests${SANITIZER_SKIP:+|$SANITIZER_SKIP}" ;;
     esac
 }
 

@@ -10,7 +10,9 @@ after. Every request is bounded by a timeout; the run stops by itself.
 
 Exit 1 when a well-formed request fails other than by a deliberate 503 (queue full),
 a malformed one gets another status than its own (400, 404, 413) or no OpenAI error
-shape, the server stops answering, its RSS grows by more than --max-rss-growth MiB, or
+shape, the server stops answering, its RSS grows by more than --max-rss-growth MiB (or, sampled
+every --rss-every seconds, rises in the second half by more than --max-late-growth MiB above the
+first half's peak), or
 (with --server-pid) it holds more than --max-fd-growth more file descriptors at the end.
 
     needle-eval serve --port 0 --ctx-size 64K --queue 8 &
@@ -120,6 +122,9 @@ def main() -> int:
     parser.add_argument("--server-pid", type=int, help="the server's pid: its open file descriptors are counted before and after")
     parser.add_argument("--max-fd-growth", type=int, default=8, help="descriptors the server may hold more at the end (default 8)")
     parser.add_argument("--max-rss-growth", type=float, default=128, help="MiB the server's RSS may grow by (default 128)")
+    parser.add_argument("--rss-every", type=float, default=5, help="seconds between RSS samples during the test (default 5)")
+    parser.add_argument("--max-late-growth", type=float, default=32,
+                        help="MiB the RSS may rise in the second half above the first half's peak (default 32): flat once warm")
     args = parser.parse_args()
     base = urllib.parse.urlparse(args.base_url)
     if base.hostname not in ("127.0.0.1", "localhost", "::1"):
@@ -131,7 +136,17 @@ def main() -> int:
     lock = threading.Lock()
     deadline = time.time() + args.seconds
     threads = [threading.Thread(target=client, args=(base, deadline, i, results, lock, args.bad_share)) for i in range(args.clients)]
+    samples: list = []   # (seconds since start, RSS bytes), taken while the clients run
     started = time.time()
+
+    def sample():
+        while time.time() < deadline:
+            value = rss(base)
+            if value is not None:
+                samples.append((time.time() - started, value))
+            time.sleep(args.rss_every)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     for t in threads:
         t.start()
     for t in threads:
@@ -154,6 +169,15 @@ def main() -> int:
     print(f"all 200s: p50 {percentile(ok, 50):.1f} ms, p99 {percentile(ok, 99):.1f} ms")
     fmt = lambda b: "?" if b is None else f"{b / 2**20:.1f} MiB"
     print(f"server RSS before {fmt(before)}, after {fmt(after)}")
+    late_growth = None
+    if len(samples) >= 4:
+        half = [b for t, b in samples if t < wall / 2], [b for t, b in samples if t >= wall / 2]
+        marks = [samples[round(i * (len(samples) - 1) / 4)] for i in range(5)]
+        print(f"server RSS during the test ({len(samples)} samples, every {args.rss_every:g} s): "
+              + ", ".join(f"{t:.0f} s {fmt(b)}" for t, b in marks) + f"; peak {fmt(max(b for _, b in samples))}")
+        if half[0] and half[1]:
+            late_growth = (max(half[1]) - max(half[0])) / 2**20
+            print(f"second half's peak above the first half's: {late_growth:.1f} MiB")
     unshaped = sum(v for k, v in by_status.items() if "unshaped" in k)
     alive = rss(base) is not None
     print(f"server still answering: {alive}; refusals without the error shape: {unshaped}")
@@ -164,6 +188,9 @@ def main() -> int:
     grew = growth is None or growth > args.max_rss_growth
     if grew:
         print(f"FAILED: RSS growth {growth if growth is None else round(growth, 1)} MiB (limit {args.max_rss_growth} MiB)")
+    if late_growth is not None and late_growth > args.max_late_growth:
+        print(f"FAILED: RSS kept rising: {late_growth:.1f} MiB in the second half (limit {args.max_late_growth} MiB)")
+        grew = True
     leaked = False
     if args.server_pid is not None:
         print(f"server open file descriptors before {fds_before}, after {fds_after}")

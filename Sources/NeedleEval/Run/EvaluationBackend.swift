@@ -75,12 +75,12 @@ public struct TokenizerIdentity: Sendable, Equatable {
 public struct BackendPreparation: Sendable, Equatable {
     /// A line for the user (e.g. "prefilled the shared haystack (1M tokens) once in 21.1 s"); nil: nothing to say.
     public var note: String?
-    /// True when every cell costs about the same whatever its length (its prompt is not prefilled
-    /// from scratch), so progress estimates should count cells rather than tokens.
-    public var cellsCostTheSame: Bool
+    /// True when the haystack was prefilled once for every cell (grid-level KV reuse): a trial
+    /// then costs its splice, question and decode, not a prefill of its own (`RemainingTime`).
+    public var sharedPrefill: Bool
 
-    public init(note: String? = nil, cellsCostTheSame: Bool = false) {
+    public init(note: String? = nil, sharedPrefill: Bool = false) {
         self.note = note
-        self.cellsCostTheSame = cellsCostTheSame
+        self.sharedPrefill = sharedPrefill
     }
 }

@@ -1,0 +1,40 @@
+/// The time a run has left, from how long its finished trials took. Cells are not worth the same:
+/// an answer's decode reads the whole context, so a 1M-token trial costs about a hundred times a
+/// 1K one even when the haystack was prefilled once for all of them, and a prompt prefilled on its
+/// own costs in proportion to its length. Each cell is weighed by `GridCostModel` (the model that
+/// balances shards), and the weight still to do is divided by the rate at which weight got done.
+/// Only the model's ratios matter; the machine's speed comes from the measured rate.
+public struct RemainingTime: Sendable {
+    private let model: GridCostModel
+    private let sharedPrefill: Bool
+    private var left: Int64 = 0
+    private var done: Int64 = 0
+
+    /// `sharedPrefill`: the haystack was prefilled once before the trials (grid-level KV reuse),
+    /// so a trial costs its splice, question and decode; otherwise also its own prefill.
+    public init(pending: [TrialKey], sharedPrefill: Bool, model: GridCostModel = .reference) {
+        self.model = model
+        self.sharedPrefill = sharedPrefill
+        left = pending.reduce(0) { $0 + weight(length: $1.length) }
+    }
+
+    /// A cell's predicted cost, in the model's nanoseconds.
+    public func weight(length: Int) -> Int64 {
+        model.trials(1, length: length) + (sharedPrefill ? 0 : model.prefill(longest: length))
+    }
+
+    public mutating func finished(_ key: TrialKey) {
+        let w = weight(length: key.length)
+        done += w
+        left = max(0, left - w)
+    }
+
+    /// Seconds left, given the seconds the finished trials have taken so far; nil before any.
+    public func seconds(elapsed: Double) -> Double? {
+        guard done > 0 else { return nil }
+        return Double(left) * elapsed / Double(done)
+    }
+
+    /// Share of the predicted work that is done, 0…1.
+    public var fractionDone: Double { done + left == 0 ? 1 : Double(done) / Double(done + left) }
+}
