@@ -54,7 +54,8 @@ def main():
     if not lines:
         sys.exit("no progress lines: is this a `needle-eval run`?")
     end = lines[-1][0]
-    print(f"{'at s':>7} {'cells':>9} {'ETA s':>7} {'left s':>7} {'error':>7}")
+    # What counting cells would say (the ETA before it weighed cells by length), for comparison.
+    print(f"{'at s':>7} {'cells':>9} {'ETA s':>7} {'left s':>7} {'error':>7} {'by cells':>9}")
     worst = 0.0
     for at, done, total, eta in lines:
         left = end - at
@@ -62,7 +63,9 @@ def main():
         judged = (at - start) >= args.after * (end - start) and left >= args.min_left
         if judged:
             worst = max(worst, abs(error))
-        print(f"{at - start:7.1f} {done:>4}/{total:<4} {eta:7d} {left:7.1f} {error:+7.0%}{'' if judged else '  (not judged)'}")
+        by_cells = (total - done) * (at - start) / done if done else 0.0
+        print(f"{at - start:7.1f} {done:>4}/{total:<4} {eta:7d} {left:7.1f} {error:+7.0%} {by_cells:9.1f}"
+              f"{'' if judged else '  (not judged)'}")
     print(f"worst error after {args.after:.0%} of the trials' time with ≥ {args.min_left:g} s left: {worst:.0%}"
           f" (limit {args.limit:.0%}); the trials took {end - start:.1f} s")
     return 0 if worst <= args.limit else 1
