@@ -73,8 +73,11 @@ final class ShardCLITests: XCTestCase {
     /// unsharded --resume does not pick the shard's run up.
     func testAKilledShardResumesOnlyItself() throws {
         let db = file("s1.sqlite")
-        let slow = ["--model", model, "--lengths", "4K,16K", "--depths", "0,50,100", "--trials", "2"]
-        let process = try startCLI(["run", "--db", db, "--shard", "1/2"] + slow)
+        // Slow enough (every prompt prefilled on its own, up to 64K: ~6 s in a debug build) that the
+        // kill lands mid-run even when each poll below is slow (a sanitizer build: ~1 s per query).
+        // A run that finished before its kill would be started anew by --resume, not resumed.
+        let slow = ["--model", model, "--lengths", "4K,16K,64K", "--depths", "0,50,100", "--trials", "2"]
+        let process = try startCLI(["run", "--db", db, "--shard", "1/2", "--no-kv-reuse"] + slow)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             if let r = try? runCLI(["query", "--db", db, "--csv", "SELECT count(*) FROM trials"]), r.status == 0,
@@ -84,7 +87,8 @@ final class ShardCLITests: XCTestCase {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let before = Int(try scalar(db, "SELECT count(*) FROM trials"))!
-        let r = try runCLI(["run", "--db", db, "--resume", "--shard", "1/2"] + slow)
+        XCTAssertEqual(try scalar(db, "SELECT status FROM runs"), "running", "the kill landed after the run finished")
+        let r = try runCLI(["run", "--db", db, "--resume", "--shard", "1/2", "--no-kv-reuse"] + slow)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("resuming run 1"), r.stderr)
         let mine = try scalar(db, "SELECT count(*) || ' ' || count(DISTINCT length || '/' || depth || '/' || trial) FROM trials")
