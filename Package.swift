@@ -122,7 +122,7 @@ if Context.environment["NEEDLE_EVAL_FUZZ"] == "1" {
         ("FuzzOfflineResults", ["NeedleEval", "Tokenizers"]),
     ]
     package.targets.append(.target(name: "CFuzzDriver", path: "Fuzz/CFuzzDriver"))
-    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CFuzzDriver"], path: "Fuzz/FuzzSupport"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CFuzzDriver", "Tokenizers"], path: "Fuzz/FuzzSupport"))
     for target in fuzzTargets {
         package.targets.append(.executableTarget(
             name: target.name, dependencies: ["FuzzSupport"] + target.dependencies, path: "Fuzz/Targets/\(target.name)",

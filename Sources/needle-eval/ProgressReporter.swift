@@ -9,7 +9,8 @@ final class ProgressReporter {
     private var total = 0
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var pending: [TrialKey] = []
-    private var remaining = RemainingTime(pending: [], sharedPrefill: false)
+    /// Set once the backend has prepared (it says whether the prefill is shared); trials follow.
+    private var remaining: RemainingTime?
     private var processedCells = 0
     private var lastLine = Date.distantPast
     private var errors = 0
@@ -21,7 +22,6 @@ final class ProgressReporter {
         case let .opened(runID, total, alreadyDone, pending):
             self.total = total
             self.pending = pending
-            remaining = RemainingTime(pending: pending, sharedPrefill: false)
             let what = alreadyDone > 0 ? "resuming run \(runID): \(alreadyDone) of \(total) trials already done" : "run \(runID): \(total) trials"
             write("\(what), \(pending.count) to go\n")
         case let .prepared(preparation):
@@ -34,8 +34,8 @@ final class ProgressReporter {
 
     private func update(_ p: TrialProgress) {
         processedCells += 1
-        remaining.finished(p.key)
-        let eta = remaining.seconds(elapsed: p.elapsedSeconds) ?? 0
+        remaining?.finished(p.key)
+        let eta = remaining?.seconds(elapsed: p.elapsedSeconds) ?? 0
         if !p.answered { errors += 1 }
         let speed = p.prefillTokensPerSecond > 0 ? " · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s" : ""
         let failed = errors > 0 ? " · \(errors) unanswered" : ""

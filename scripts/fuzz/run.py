@@ -21,19 +21,12 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCRATCH = os.path.join(ROOT, ".build-fuzz")
-# name: largest input libFuzzer makes (bytes); seeds may be larger and are kept whole.
-TARGETS = {
-    "FuzzSafetensors": 4096,
-    "FuzzModelDirectory": 240_000,
-    "FuzzTokenizerJSON": 65_536,
-    "FuzzTiktoken": 16_384,
-    "FuzzTaskSpec": 4096,
-    "FuzzServerRequest": 4096,
-    "FuzzBackendResponse": 4096,
-    "FuzzShardMerge": 65_536,
-    "FuzzOfflineResults": 16_384,
-}
-
+# The targets are the folders of Fuzz/Targets (Package.swift declares one executable per folder).
+TARGETS = sorted(os.listdir(os.path.join(ROOT, "Fuzz", "Targets")))
+# The largest input libFuzzer makes, where 4 KiB is too small for a whole file of that kind
+# (seeds may be larger and are kept whole).
+MAX_LEN = {"FuzzModelDirectory": 240_000, "FuzzTokenizerJSON": 65_536, "FuzzTiktoken": 16_384,
+           "FuzzShardMerge": 65_536, "FuzzOfflineResults": 16_384}
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -82,7 +75,7 @@ def fuzz(target, args):
     os.makedirs(findings, exist_ok=True)
     inputs = [d for d in [regressions, seeds] if os.path.isdir(d)]
     flags = [f"-timeout={args.timeout}", f"-rss_limit_mb={args.rss_limit_mb}",
-             f"-malloc_limit_mb={args.malloc_limit_mb}", f"-max_len={TARGETS[target]}",
+             f"-malloc_limit_mb={args.malloc_limit_mb}", f"-max_len={MAX_LEN.get(target, 4096)}",
              "-print_final_stats=1", f"-artifact_prefix={findings}/", "-use_value_profile=1",
              f"-dict={os.path.join(ROOT, 'Fuzz', 'dictionaries', 'json.dict')}",
              # Swift's runtime keeps metadata caches for the life of the process, which

@@ -28,6 +28,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "servers"))
+from loopback import LoopbackServer  # noqa: E402  (scripts/servers/loopback.py)
 
 
 def parse_args():
@@ -158,11 +160,11 @@ class Crasher:
 
     def http_crashes(self):
         query = "SELECT length, depth, trial, output, correct, status FROM trials ORDER BY length, depth, trial"
-        with LoopbackProcess([self.args.binary, "serve", "--model", self.args.model, "--port", "0",
-                              "--served-model-name", "crash", "--ctx-size", "16K"]) as server, \
-             LoopbackProcess([sys.executable, os.path.join(ROOT, "scripts/servers/fault_proxy.py"), "--upstream", server.url,
+        with LoopbackServer([self.args.binary, "serve", "--model", self.args.model, "--port", "0",
+                              "--served-model-name", "crash", "--ctx-size", "16K"], cwd=ROOT) as server, \
+             LoopbackServer([sys.executable, os.path.join(ROOT, "scripts/servers/fault_proxy.py"), "--upstream", server.url,
                               "--port", "0", "--faults", "drop", "--fault-rate", str(self.args.drop_rate),
-                              "--seed", str(self.args.seed)]) as proxy:
+                              "--seed", str(self.args.seed)], cwd=ROOT) as proxy:
             def command(url, db):
                 return (["run", "--backend", "http", "--base-url", url, "--served-model", "crash", "--tokenizer", self.args.model,
                          "--concurrency", "2", "--max-attempts", "30", "--timeout", "30", "--db", db]
@@ -186,34 +188,6 @@ class Crasher:
             rows = connection.execute(query).fetchall()
         connection.close()
         return rows
-
-
-class LoopbackProcess:
-    """A server started for the http phase; `url` from its "listening on http://..." line."""
-
-    def __init__(self, command):
-        self.command = command
-
-    def __enter__(self):
-        self.process = subprocess.Popen(self.command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                break
-            if "listening on http://" in line:
-                self.url = line.split("listening on ", 1)[1].split()[0].rstrip("/")
-                return self
-        self.process.kill()
-        sys.exit(f"{' '.join(self.command)} did not say where it listens")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def main():

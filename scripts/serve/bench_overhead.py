@@ -22,13 +22,15 @@ import argparse
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "servers"))
+from loopback import LoopbackServer  # noqa: E402  (scripts/servers/loopback.py)
 
 
 def parse_length(text: str) -> int:
@@ -37,15 +39,8 @@ def parse_length(text: str) -> int:
     return int(text[:-1] if scale > 1 else text) * scale
 
 
-def start_serve(binary: str, model: str, extra: list[str]) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([binary, "serve", "--model", model, "--port", "0", "--log-level", "warning"] + extra,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline()
-    found = re.search(r"listening on (http://\S+)", line)
-    if not found:
-        process.kill()
-        sys.exit(f"serve did not start: {line!r}")
-    return process, found.group(1)
+def start_serve(binary: str, model: str, extra: list[str]) -> LoopbackServer:
+    return LoopbackServer([binary, "serve", "--model", model, "--port", "0", "--log-level", "warning"] + extra)
 
 
 def post(url: str, body: bytes, timeout: float = 3600) -> tuple[int, dict, float]:
@@ -86,8 +81,8 @@ def main() -> int:
         best_local = min(local, key=lambda r: r["prefill_ms"] + r["decode_ms"])
         in_process_ms = best_local["prefill_ms"] + best_local["decode_ms"]
 
-        process, base = start_serve(args.bin, args.model, ["--ctx-size", str(length + args.decode_tokens + 16)])
-        try:
+        with start_serve(args.bin, args.model, ["--ctx-size", str(length + args.decode_tokens + 16)]) as server:
+            base = server.url
             served = []
             for i in range(args.repeat):
                 prompt = list(ids)
@@ -100,9 +95,6 @@ def main() -> int:
             # The same prompt as in process, for the token check.
             body = json.dumps({"prompt": ids, "max_tokens": args.decode_tokens, "temperature": 0}).encode()
             _, same, _ = post(base + "/v1/completions", body)
-        finally:
-            process.terminate()
-            process.wait()
         best_wall, best_reply = min(served, key=lambda s: s[0])
         timings = best_reply["timings"]
         runtime_ms = timings["prompt_ms"] + timings["predicted_ms"]
@@ -129,8 +121,8 @@ def main() -> int:
                                             capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
         # Through the server: one whose context is smaller refuses the prompt with 400 after
         # reading, parsing and checking every id.
-        process, base = start_serve(args.bin, args.model, ["--ctx-size", "4096"])
-        try:
+        with start_serve(args.bin, args.model, ["--ctx-size", "4096"]) as server:
+            base = server.url
             with open(big, "rb") as f:
                 payload = b'{"prompt": ' + f.read() + b', "max_tokens": 1}'
             walls = []
@@ -138,9 +130,6 @@ def main() -> int:
                 status, reply, wall_ms = post(base + "/v1/completions", payload)
                 assert status == 400 and reply["error"]["code"] == "context_length_exceeded", reply
                 walls.append(wall_ms)
-        finally:
-            process.terminate()
-            process.wait()
         print(f"{n} ids ({size / 1e6:.1f} MB JSON) sent, read, parsed and checked by the server: "
               f"best {min(walls):.1f} ms (client wall, loopback)")
         print(f"in process, the same file: server parser {parsers['parse_ms']:.1f} ms, "

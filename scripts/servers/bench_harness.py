@@ -17,17 +17,10 @@ import sys
 import tempfile
 import time
 
+from loopback import LoopbackServer
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def start_server(workers):
-    process = subprocess.Popen([sys.executable, os.path.join(HERE, "instant_server.py"), "--port", "0",
-                                "--workers", str(workers)], stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    if not line.startswith("listening on "):
-        sys.exit(f"instant_server.py did not start: {line!r}")
-    return process, line.split()[-1]
 
 
 def run(binary, url, db, grid, concurrency):
@@ -46,24 +39,21 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build/release/needle-eval"))
     parser.add_argument("--workers", type=int, default=2, help="instant server processes")
     args = parser.parse_args()
-    server, url = start_server(args.workers)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            depths = ",".join(str(d) for d in range(101))
-            grid = ["--lengths", "1K", "--depths", depths, "--trials", "4"]
-            trials = 101 * 4
-            for concurrency in (1, 16):
-                db = os.path.join(folder, f"c{concurrency}.sqlite")
-                seconds = run(args.bin, url, db, grid, concurrency)
-                print(f"1K prompts, concurrency {concurrency:2d}: {trials} trials in {seconds:.2f} s = {trials / seconds:.0f} trials/s")
-            db = os.path.join(folder, "1m.sqlite")
-            seconds = run(args.bin, url, db, ["--lengths", "1M", "--depths", "50", "--trials", "1"], 1)
-            latency = sqlite3.connect(db).execute("SELECT latency_ms FROM trials").fetchone()[0]
-            print(f"one 1M-token prompt: {seconds:.2f} s for the whole run (build, send as ids, record); "
-                  f"request {latency / 1000:.2f} s of it (the Python server's JSON parse included)")
-    finally:
-        server.terminate()
-        server.wait()
+    with LoopbackServer([sys.executable, os.path.join(HERE, "instant_server.py"), "--port", "0", "--workers", str(args.workers)]) as server, \
+         tempfile.TemporaryDirectory() as folder:
+        url = server.url
+        depths = ",".join(str(d) for d in range(101))
+        grid = ["--lengths", "1K", "--depths", depths, "--trials", "4"]
+        trials = 101 * 4
+        for concurrency in (1, 16):
+            db = os.path.join(folder, f"c{concurrency}.sqlite")
+            seconds = run(args.bin, url, db, grid, concurrency)
+            print(f"1K prompts, concurrency {concurrency:2d}: {trials} trials in {seconds:.2f} s = {trials / seconds:.0f} trials/s")
+        db = os.path.join(folder, "1m.sqlite")
+        seconds = run(args.bin, url, db, ["--lengths", "1M", "--depths", "50", "--trials", "1"], 1)
+        latency = sqlite3.connect(db).execute("SELECT latency_ms FROM trials").fetchone()[0]
+        print(f"one 1M-token prompt: {seconds:.2f} s for the whole run (build, send as ids, record); "
+              f"request {latency / 1000:.2f} s of it (the Python server's JSON parse included)")
 
 
 if __name__ == "__main__":

@@ -17,13 +17,7 @@ func fuzzTiktoken(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         url = FuzzInput.write(first, to: "named/cl100k_base.tiktoken")
     }
     guard let tokenizer = try? TokenizerFile.load(path: url.path) else { return 0 }
-    let samples = ["The special magic number for lake-turtle is: 4821.\n\tfn main() {}  ",
-                   "Größe 日本語 🙂 <|endoftext|>", FuzzInput.text(bytes.suffix(256))]
-    for text in samples {
-        let ids = tokenizer.encode(text)
-        _ = tokenizer.decode(ids)
-        _ = tokenizer.decode(ids, skipSpecialTokens: false)
-    }
+    exercise(tokenizer, bytes: bytes)
     return 0
 }
 

@@ -14,21 +14,6 @@ func fuzzTokenizerJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-/// Encodes fixed text with every kind of character a prompt holds, and the input's own bytes as
-/// text (its strings are the file's tokens); decodes what came out, and a few ids taken from the
-/// input, skipping specials and not.
-func exercise(_ tokenizer: any Tokenizer, bytes: [UInt8]) {
-    let samples = ["The special magic number for lake-turtle is: 4821.\n\tfn main() {}  ",
-                   "Größe 日本語 🙂 <|endoftext|><s></s>", FuzzInput.text(bytes.suffix(256))]
-    for text in samples {
-        let ids = tokenizer.prefixTokens + tokenizer.encode(text)
-        _ = tokenizer.decode(ids)
-        _ = tokenizer.decode(ids, skipSpecialTokens: false)
-    }
-    let known = Array(Set(tokenizer.encode(FuzzInput.text(bytes.prefix(256))))).sorted()
-    _ = tokenizer.decode(known.reversed(), skipSpecialTokens: false)
-}
-
 @main
 enum Main {
     static func main() { FuzzDriver.run(fuzzTokenizerJSON) }

@@ -34,7 +34,4 @@ public struct RemainingTime: Sendable {
         guard done > 0 else { return nil }
         return Double(left) * elapsed / Double(done)
     }
-
-    /// Share of the predicted work that is done, 0…1.
-    public var fractionDone: Double { done + left == 0 ? 1 : Double(done) / Double(done + left) }
 }
