@@ -18,6 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 import data as D
 import toolkit_data as T
 
+# Evaluation text that no training run may read (make_heldout_haystack.py, make_realtext.py).
+HELD_OUT = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", d) + os.sep
+            for d in ("heldout", os.path.join("realtext", "heldout"))]
 PARAGRAPH = re.compile(rb"\n[ \t\r\f\v]*\n\s*")   # a blank line: where FileSentences starts a paragraph
 
 
@@ -26,11 +29,16 @@ def kind(spec):
     return (spec.get("haystack") or {}).get("kind", "builtin")
 
 
-def draw_counts(name, rng, max_queries):
+NEEDLE_COUNTS = list(range(2, 9))
+
+
+def draw_counts(name, rng, max_queries, needle_bias=0.0):
     """(needles, queries, values per key) of one call for the shipped recipe's families, drawn as
-    data.Mixture.family draws them; None for other specs, which are used as written."""
+    data.Mixture.family draws them (needle_bias p: n needles with weight n**p, as --needle-bias);
+    None for other specs, which are used as written."""
     if name == "multi_needle":
-        n = rng.randint(2, 8)
+        n = (rng.choices(NEEDLE_COUNTS, [k ** needle_bias for k in NEEDLE_COUNTS])[0] if needle_bias
+             else rng.randint(2, 8))
         return n, rng.randint(1, min(n, max_queries)), 1
     if name == "niah_multikey":
         n = rng.randint(1, 6)
@@ -48,8 +56,13 @@ class FileHaystack:
     (paragraph breaks, lists and code kept as it keeps them)."""
 
     def __init__(self, paths):
-        self.paths = sorted(p for p in paths if os.path.isfile(p) and os.path.getsize(p) > 0)
+        # absolute: the per-call folders link to these files
+        self.paths = sorted(os.path.abspath(p) for p in paths if os.path.isfile(p) and os.path.getsize(p) > 0)
         assert self.paths, f"no text files in {paths}"
+        leaked = [p for p in self.paths if any(os.path.realpath(p).startswith(h) for h in HELD_OUT)]
+        if leaked:
+            raise ValueError(f"{leaked[0]} is held-out evaluation text; training never reads it "
+                             "(use training/corpus/realtext/train)")
         self.sizes = [os.path.getsize(p) for p in self.paths]
         self.starts = {}   # path -> byte offsets where a paragraph starts
 
@@ -96,7 +109,8 @@ class ToolkitSource:
     CALLS = 8
     PER_CALL = 2   # prompts of one call share their filler text (one seed): keep it small
 
-    def __init__(self, mix, binary=None, haystack=None, haystack_share=0.5, max_queries=4):
+    def __init__(self, mix, binary=None, haystack=None, haystack_share=0.5, max_queries=4,
+                 needle_bias=0.0):
         self.binary = T.find_binary(binary)
         self.tasks = {name: T.load_task(name) for name in mix}
         self.own = {name: FileHaystack(glob.glob(os.path.join(h["path"], h.get("glob", "*.txt"))))
@@ -104,6 +118,7 @@ class ToolkitSource:
         self.names, self.weights = list(mix), [mix[n] for n in mix]
         self.haystack, self.haystack_share = haystack, haystack_share
         self.max_queries = max_queries
+        self.needle_bias = needle_bias
         self.workdir = tempfile.mkdtemp(prefix="toolkit-data-")
         weakref.finalize(self, shutil.rmtree, self.workdir, True)
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
@@ -113,7 +128,7 @@ class ToolkitSource:
     def call_spec(self, name, rng, length):
         """The spec of one call: counts drawn per family, a training-text folder for prose tasks."""
         spec = dict(self.tasks[name])
-        counts = draw_counts(name, rng, self.max_queries)
+        counts = draw_counts(name, rng, self.max_queries, self.needle_bias)
         if counts:
             spec["needles"], spec["queries"], spec["values_per_key"] = counts
         folder = None

@@ -100,7 +100,7 @@ def parse_args():
         p.error(f"--max-queries {args.max_queries}: must be at least 1 (a sequence asks 1..min(n, Q) needles)")
     if args.toolkit_mix:   # options of data.py's generator have no meaning for the toolkit's prompts
         clash = [f for f, v in (("--only-task", args.only_task), ("--mix", args.mix), ("--manuals", args.manuals),
-                                ("--needle-bias", args.needle_bias), ("--confusable-keys", args.confusable_keys),
+                                ("--confusable-keys", args.confusable_keys),
                                 ("--number-dense", args.number_dense), ("--paragraphs", args.paragraphs),
                                 ("--mine-keys", args.mine_keys)) if v]
         if clash:
@@ -254,7 +254,8 @@ def main():
         tasks = {k: float(v) for k, v in (x.rsplit(":", 1) for x in toolkit.split(","))}
         hay = args.toolkit_haystack and toolkit_source.FileHaystack.from_pattern(args.toolkit_haystack)
         mix = toolkit_source.ToolkitSource(tasks, binary=args.needle_eval, haystack=hay or None,
-                                           haystack_share=args.toolkit_haystack_share, max_queries=args.max_queries)
+                                           haystack_share=args.toolkit_haystack_share, max_queries=args.max_queries,
+                                           needle_bias=args.needle_bias)
     else:
         mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
                         manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,

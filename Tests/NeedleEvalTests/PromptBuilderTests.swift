@@ -126,12 +126,28 @@ final class PromptBuilderTests: XCTestCase {
         try "ignored".write(to: dir.appendingPathComponent("c.md"), atomically: true, encoding: .utf8)
         var source = try FileSentences(folder: dir, glob: "*.txt", specFile: "spec.json")
         let sentences = (0..<5).map { _ in source.nextSentence() }
-        // Each file ends a paragraph; lone newlines inside a paragraph fold into spaces.
-        XCTAssertEqual(sentences, ["Alpha first. ", "Alpha second?\n", "Beta sentence one. ", "Beta two!\n", "Alpha first. "])
-        var paragraphs = FileSentences.split("A heading\n\nText here. More")
-        XCTAssertEqual(paragraphs, ["A heading\n", "Text here. ", "More\n"])
-        paragraphs = FileSentences.split("  ")
-        XCTAssertEqual(paragraphs, [])
+        // Files are kept as written; a file without a final line break gets one.
+        XCTAssertEqual(sentences, ["Alpha first.   ", "Alpha\n", "second?\n", "Beta sentence one. ", "Beta two!\n"])
+        XCTAssertEqual(source.nextSentence(), "Alpha first.   ", "the stream starts over")
+        XCTAssertEqual(FileSentences.split("  "), [])
+    }
+
+    func testFileTextKeepsItsWhitespaceByteForByte() {
+        let text = "# Title\n\nText here. More text\n\tindented();\n  - item one\n  - item two\r\n\n\n2026-01-02 v1.2.3 done.\n  "
+        let units = FileSentences.split(text)
+        XCTAssertEqual(units.joined(), text)
+        XCTAssertEqual(units, ["# Title\n\n", "Text here. ", "More text\n", "\tindented();\n", "  - item one\n",
+                               "  - item two\r\n\n\n", "2026-01-02 v1.2.3 done.\n  "])
+        XCTAssertEqual(FileSentences.split("\n\n  lead"), ["\n\n  lead"], "leading whitespace opens the first unit")
+        // Any text: the units give it back exactly, and each holds something besides whitespace.
+        var rng = SeededRandom(seed: 3)
+        let alphabet: [Character] = ["a", "b", ".", "!", "?", " ", "\t", "\n", "\r\n", "7", "é", "-"]
+        for _ in 0..<500 {
+            let random = String((0..<rng.below(40)).map { _ in alphabet[rng.below(alphabet.count)] })
+            let parts = FileSentences.split(random)
+            XCTAssertEqual(parts.joined(), random.contains(where: { !$0.isWhitespace }) ? random : "")
+            XCTAssertTrue(parts.allSatisfy { $0.contains(where: { !$0.isWhitespace }) }, "\(parts)")
+        }
     }
 
     func testGridOrderAndCount() {

@@ -20,7 +20,10 @@ public struct NoiseSentences: SentenceSource {
     }
 }
 
-/// Sentences of a folder of text files read in sorted order, repeated as often as needed.
+/// Sentences and lines of a folder of text files read in sorted order, repeated as often as needed.
+/// The files' text is kept byte for byte (line breaks, blank lines, indentation, tabs), because a
+/// haystack of a user's own files should be that text as written: a needle then lands where real text
+/// puts things — at the start of a line, inside an indented block, after a date — not in a reflowed copy.
 public struct FileSentences: SentenceSource {
     private let sentences: [String]
     private var index = 0
@@ -35,8 +38,10 @@ public struct FileSentences: SentenceSource {
         var text = ""
         for name in names.sorted() where Glob.matches(name, pattern: glob) {
             let url = folder.appendingPathComponent(name)
-            guard let data = fm.contents(atPath: url.path) else { continue }
-            text += String(decoding: data, as: UTF8.self) + "\n\n"
+            guard let data = fm.contents(atPath: url.path), !data.isEmpty else { continue }
+            text += String(decoding: data, as: UTF8.self)
+            // A file that does not end its last line gets one line break, so the next file starts a line.
+            if !text.hasSuffix("\n") { text += "\n" }
         }
         let split = FileSentences.split(text)
         guard !split.isEmpty else {
@@ -51,35 +56,45 @@ public struct FileSentences: SentenceSource {
         return sentences[index]
     }
 
-    /// Splits after ., ! or ? followed by whitespace, and at blank lines (paragraphs). A run of
-    /// whitespace becomes one space, or one newline when it holds a blank line, so files read as
-    /// prose whatever their line wrapping.
+    /// Splits `text` into units whose concatenation is `text` again. A unit ends
+    /// - at a line break: the run of whitespace that holds it stays with the unit up to and including
+    ///   its last line break (so blank lines stay), and the next line's indentation starts the next unit;
+    /// - after `.`, `!` or `?` followed by spaces or tabs inside a line: the spaces stay with the sentence.
+    /// Needles go between units, so they land at line starts and after sentences, as in real text.
+    /// Text with nothing but whitespace gives no units.
     static func split(_ text: String) -> [String] {
         var result: [String] = []
-        var current = ""
-        var newlines = 0, inWhitespace = false
-        func endWhitespaceRun() {
-            let paragraph = newlines >= 2
-            if paragraph || current.last.map({ ".!?".contains($0) }) == true {
-                result.append(current + (paragraph ? "\n" : " "))
+        var current = ""       // the unit being read, up to the whitespace run
+        var whitespace = ""    // the whitespace run after it, not yet placed
+        func placeWhitespace() {
+            if result.isEmpty && current.allSatisfy(\.isWhitespace) {
+                current += whitespace   // whitespace that opens the text starts the first unit
+            } else if let lastBreak = whitespace.lastIndex(where: { $0.isNewline }) {
+                let end = whitespace.index(after: lastBreak)
+                result.append(current + whitespace[..<end])
+                current = String(whitespace[end...])
+            } else if current.last.map({ ".!?".contains($0) }) == true {
+                result.append(current + whitespace)
                 current = ""
             } else {
-                current.append(" ")
+                current += whitespace
             }
+            whitespace = ""
         }
         for ch in text {
             if ch.isWhitespace {
-                if !current.isEmpty { inWhitespace = true }
-                if ch.isNewline { newlines += 1 }
+                whitespace.append(ch)
                 continue
             }
-            if inWhitespace { endWhitespaceRun() }
-            inWhitespace = false
-            newlines = 0
+            if !whitespace.isEmpty { placeWhitespace() }
             current.append(ch)
         }
-        // The end of the text ends a paragraph (files are joined with blank lines).
-        if !current.isEmpty { result.append(current + "\n") }
+        // The end of the text: trailing whitespace stays with the last unit.
+        if current.contains(where: { !$0.isWhitespace }) {
+            result.append(current + whitespace)
+        } else if !result.isEmpty {
+            result[result.count - 1] += current + whitespace
+        }
         return result
     }
 }
