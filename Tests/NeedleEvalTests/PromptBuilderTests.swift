@@ -150,6 +150,36 @@ final class PromptBuilderTests: XCTestCase {
         }
     }
 
+    func testAFilesPromptIsTheFilesAsWrittenWithTheNeedleAtALineOrSentenceStart() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = "## Changes in 1.2.3 (2026-01-02)\n\n  * Fixed the parser.  Faster start.\n\t\tcode(x);\n\nLast line\n"
+        try file.write(to: dir.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: taskPath("niah_single.json")))) as? [String: Any])
+        json["haystack"] = ["kind": "files", "path": dir.path]
+        let spec = try TaskSpec.parse(data: JSONSerialization.data(withJSONObject: json), file: "spec.json")
+        let builder = try PromptBuilder(spec: spec, tokenizer: tokenizer)
+        var lineStarts = 0
+        for depth in stride(from: 0, through: 100, by: 5) {
+            let p = try builder.build(length: 1024, depth: depth, trial: 0)
+            let needle = "The special magic \(p.needles[0].key) number is: \(p.needles[0].value). "
+            let haystack = String(p.text.dropLast(p.queries[0].text.count))
+            let range = try XCTUnwrap(haystack.range(of: needle))
+            let before = haystack[..<range.lowerBound]
+            // Without the needle, the haystack is the file repeated, every byte kept.
+            let repeated = String(repeating: file, count: 1024 / file.utf8.count + 2)
+            XCTAssertTrue(repeated.hasPrefix(before + haystack[range.upperBound...]), "depth \(depth)")
+            // The needle goes at a unit boundary: a line start, or after a sentence's spaces.
+            let last = before.last
+            let sentenceEnd = before.reversed().first { $0 != " " }.map { ".!?".contains($0) } ?? false
+            XCTAssertTrue(last == nil || last!.isNewline || (last == " " && sentenceEnd),
+                          "depth \(depth): \(before.suffix(20).debugDescription)")
+            if last?.isNewline == true { lineStarts += 1 }
+        }
+        XCTAssertGreaterThan(lineStarts, 5, "in line-structured text most needles start a line")
+    }
+
     func testGridOrderAndCount() {
         let plan = TrialPlan(lengths: [4096, 1024], depths: [50, 0], trials: 2)
         XCTAssertEqual(plan.count, 8)
