@@ -21,9 +21,10 @@ final class SpliceTests: XCTestCase {
         return [256] + Array(body.prefix(length - 1 - question.count)) + question
     }
 
-    func check(kind: String, expectReuse: Bool) throws {
+    func check(kind: String, expectReuse: Bool, keyTile: Int = 1024) throws {
         let model = Model.random(config: TestModels.config(kind), seed: 21)
-        let options = SessionOptions(chunkSize: 64, threads: 2, retentionChunk: 16)
+        var options = SessionOptions(chunkSize: 64, threads: 2, retentionChunk: 16)
+        options.attentionKeyTile = keyTile
         let base = try SpliceBase(model: model, tokens: Self.hay, options: options)
         let spliced = InferenceSession(model: model, options: options, capacity: 256)   // grows
         let fresh = InferenceSession(model: model, options: options, capacity: 1600)
@@ -42,6 +43,12 @@ final class SpliceTests: XCTestCase {
             worst = max(worst, d)
             XCTAssertLessThanOrEqual(d, 1e-4, "\(kind) \(name): logits differ by \(d)")
             XCTAssertEqual(spliced.position, tokens.count)
+            // One KV cache: reused rows are the base's own, referenced; only computed rows are stored
+            // (RoPE'd global keys that moved are copied and re-rotated instead).
+            let cache = try XCTUnwrap((spliced.pass as? YOCOForward)?.cache)
+            if !model.config.crossAttentionRope {
+                XCTAssertEqual(cache.ownedRows, tokens.count - spliced.lastReusedTokens, "\(kind) \(name): rows stored")
+            }
             XCTAssertEqual(try spliced.generate(maxNewTokens: 6), try fresh.generate(maxNewTokens: 6), "\(kind) \(name): answers differ")
             let follow: [Int32] = [5, 6, 7]
             XCTAssertLessThanOrEqual(maxDiff(try spliced.prefill(follow), try fresh.prefill(follow)), 1e-4, "\(kind) \(name): follow-up")
@@ -55,6 +62,11 @@ final class SpliceTests: XCTestCase {
 
     func testSWA() throws { try check(kind: "yoco_swa", expectReuse: true) }
     func testSWANoPE() throws { try check(kind: "yoco_swa_nope", expectReuse: true) }
+    /// Key tiles of 48 rows straddle the borders between referenced and computed rows.
+    func testSmallKeyTilesAcrossReferencedRows() throws {
+        try check(kind: "yoco_swa_nope", expectReuse: true, keyTile: 48)
+        try check(kind: "yoco_swa", expectReuse: true, keyTile: 48)
+    }
     /// Retention's state carries the needle to the end: only the rows before it are copied.
     func testGatedRetention() throws { try check(kind: "yoco_gret", expectReuse: false) }
 

@@ -80,16 +80,19 @@ final class YOCOForward: ForwardPass {
         runSelfDecoder(tokens: tokens, count: n, writeKV: false)
     }
 
-    /// Appends base rows baseStart ..< +n as the next rows, re-rotating K to the new positions
-    /// when the global keys carry RoPE (R(p+δ) = R(δ)·R(p)).
+    /// Appends base rows baseStart ..< +n as the next rows: references to the base's rows (no
+    /// copy) when the global keys carry no position or keep theirs; a copy re-rotated to the new
+    /// positions (R(p+δ) = R(δ)·R(p)) when RoPE'd keys move.
     func appendRows(from base: KVCache, baseStart: Int, count n: Int) {
         precondition(position == cache.count, "append rows at the end of the cache only")
         let delta = position - baseStart
-        cache.append(from: base, start: baseStart, count: n)
         if c.crossAttentionRope && delta != 0 {
+            cache.appendCopy(from: base, start: baseStart, count: n)
             let shift = RopeTable(headDim: c.headDim, theta: c.ropeTheta, capacity: 1)
             shift.prepare(start: delta, count: 1)
             cache.transformK(start: position, count: n) { shift.apply($0, ld: c.kvDim, rows: 1, heads: c.nAttnKVHeads) }
+        } else {
+            cache.append(from: base, start: baseStart, count: n)
         }
         position += n
     }

@@ -77,7 +77,7 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
         units.append(AttentionUnit(kvHead: kvh, q: q, ldq: ldq, out: out, ldo: ldo, rows: rows,
                                    pos0: pos0, posStep: posStep, keyLo: lo, keyHi: hi))
     }
-    if queries.tokens == 1, case .f32 = kv.store {
+    if queries.tokens == 1, kv.isF32 {
         // One token, f32 cache: one unit for all heads (adjacent rows, stride hd, same position),
         // so each task streams whole K and V rows once instead of once per kv head.
         addUnit(0, q: queries.q, ldq: hd, out: queries.out, ldo: hd, rows: heads, pos0: queries.firstPosition, posStep: 0)
@@ -112,9 +112,9 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
         acc.update(repeating: 0, count: u.rows * hd)
         m.update(repeating: -.infinity, count: u.rows)
         l.update(repeating: 0, count: u.rows)
-        let nTiles = (u.keyHi - u.keyLo + tile - 1) / tile
-        for t in (split * nTiles / splits)..<((split + 1) * nTiles / splits) {
-            let row0 = u.keyLo + t * tile, n = min(tile, u.keyHi - row0)
+        let tiles = kv.tiles(from: u.keyLo, to: u.keyHi, size: tile)   // each inside one segment
+        for t in (split * tiles.count / splits)..<((split + 1) * tiles.count / splits) {
+            let (row0, n) = tiles[t]
             let gr = u.rows / u.kvHeadCount   // query rows per kv head
             // s (rows, n) = scale · q kᵀ, kv head by kv head
             let direct = gr <= 4 && hd % 16 == 0   // SIMD kernels; sgemm packing costs more at few rows

@@ -12,6 +12,14 @@ final class Buffer<Element: BitwiseCopyable> {
         ptr = raw.bindMemory(to: Element.self, capacity: self.count)
     }
 
+    /// Not zeroed, so pages stay untouched (not resident) until written: for storage whose
+    /// elements are always written before they are read (KV cache rows below `count`).
+    init(uninitialized count: Int) {
+        self.count = max(count, 1)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: self.count * MemoryLayout<Element>.stride, alignment: 64)
+        ptr = raw.bindMemory(to: Element.self, capacity: self.count)
+    }
+
     deinit { ptr.deallocate() }
 
     var bytes: Int { count * MemoryLayout<Element>.stride }

@@ -2,8 +2,9 @@ import Foundation
 
 extension InferenceSession {
     /// Same context as `reset(); prefill(tokens)` (logits within float rounding, not bitwise), but
-    /// copies every global KV row that `base` already holds for the same tokens and computes only
-    /// the rows an insertion can reach (SplicePlan). `lastReusedTokens` says how many were copied.
+    /// reuses every global KV row that `base` already holds for the same tokens (referenced, not
+    /// copied: KVCache) and computes only the rows an insertion can reach (SplicePlan).
+    /// `lastReusedTokens` says how many were reused.
     /// Falls back to a plain prefill when the base cannot serve (other model or KV type).
     @discardableResult
     public func prefillSplicing(_ tokens: [Int32], base: SpliceBase) throws -> [Float] {

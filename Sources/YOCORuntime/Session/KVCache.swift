@@ -2,25 +2,80 @@
 public enum KVDType: String, Sendable, Codable, CaseIterable { case f32, f16 }
 
 /// A read-only view of K and V rows for attention: row r holds position firstPosition + r,
-/// kv head h occupies columns h·headDim ..< (h+1)·headDim of each row.
+/// kv head h occupies columns h·headDim ..< (h+1)·headDim of each row. The rows may live in
+/// several places (segments, in row order): a spliced prompt's cache references a base context's
+/// rows where they are the same instead of copying them.
 struct KVRows {
     enum Store {
         case f32(k: UnsafePointer<Float>, v: UnsafePointer<Float>)
         case f16(k: UnsafePointer<Float16>, v: UnsafePointer<Float16>)
     }
-    let store: Store
-    let ld: Int              // elements between consecutive rows
+    /// Rows start ..< start+count of the view, stored from `store` on with stride `ld`.
+    struct Segment {
+        let store: Store
+        let ld: Int
+        let start: Int
+        let count: Int
+    }
+    let segments: [Segment]
     let headDim: Int
     let firstPosition: Int
     let count: Int
 
-    /// K and V of kv head `head`, rows row ..< row+n, as f32 with their row stride. f32 storage is
-    /// read in place; f16 is converted into the scratch tiles (n, headDim).
+    /// One contiguous block of rows.
+    init(store: Store, ld: Int, headDim: Int, firstPosition: Int, count: Int) {
+        self.init(segments: [Segment(store: store, ld: ld, start: 0, count: count)], headDim: headDim,
+                  firstPosition: firstPosition, count: count)
+    }
+
+    init(segments: [Segment], headDim: Int, firstPosition: Int, count: Int) {
+        self.segments = segments
+        self.headDim = headDim
+        self.firstPosition = firstPosition
+        self.count = count
+    }
+
+    /// Whether rows are stored as f32 (read in place) rather than f16 (converted per tile).
+    var isF32: Bool {
+        if case .f32 = segments.first?.store { return true }
+        return segments.isEmpty
+    }
+
+    /// The segment holding row `row` (binary search: a spliced cache has a few dozen at most).
+    @inline(__always)
+    private func segment(containing row: Int) -> Segment {
+        var lo = 0, hi = segments.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if segments[mid].start <= row { lo = mid } else { hi = mid - 1 }
+        }
+        return segments[lo]
+    }
+
+    /// Key tiles covering rows lo ..< hi, each at most `size` rows and inside one segment, so a
+    /// tile is one pointer and one stride.
+    func tiles(from lo: Int, to hi: Int, size: Int) -> [(row: Int, n: Int)] {
+        var out: [(row: Int, n: Int)] = []
+        out.reserveCapacity((hi - lo) / max(1, size) + segments.count)
+        var row = lo
+        while row < hi {
+            let seg = segment(containing: row)
+            let n = min(size, hi - row, seg.start + seg.count - row)
+            out.append((row, n))
+            row += n
+        }
+        return out
+    }
+
+    /// K and V of kv head `head`, rows row ..< row+n (inside one segment), as f32 with their row
+    /// stride. f32 storage is read in place; f16 is converted into the scratch tiles (n, headDim).
     @inline(__always)
     func tile(head: Int, row: Int, n: Int, kScratch: UnsafeMutablePointer<Float>,
               vScratch: UnsafeMutablePointer<Float>) -> (k: UnsafePointer<Float>, v: UnsafePointer<Float>, ld: Int) {
-        let offset = row * ld + head * headDim
-        switch store {
+        let seg = segments.count == 1 ? segments[0] : segment(containing: row)
+        precondition(row + n <= seg.start + seg.count, "KV tile across a segment boundary")
+        let ld = seg.ld, offset = (row - seg.start) * ld + head * headDim
+        switch seg.store {
         case let .f32(k, v):
             return (k + offset, v + offset, ld)
         case let .f16(k, v):
@@ -66,15 +121,31 @@ extension Float16: KVElement {
 }
 
 /// A growable KV cache of rows of `width` = kv heads × head dim. Only the forward pass that owns
-/// it appends; attention reads it through `rows`. Capacity is reserved up front (grows ×1.5 if
-/// exceeded, copying). Rows are kept as raw bytes of the storage type, so copying and growing do
-/// not depend on it; only conversions to and from f32 do.
+/// it appends; attention reads it through `rows`. Its rows are its own (appended: stored here) or
+/// references to another cache's rows (`append(from:)`: a spliced prompt reuses a base context's
+/// rows without copying them, so a whole grid holds one copy of the haystack's KV). Own capacity
+/// is reserved up front (grows ×1.5 if exceeded, copying) and left untouched until written, so
+/// rows never written cost address space, not memory. Rows are raw bytes of the storage type:
+/// copying and growing do not depend on it, only conversions to and from f32 do.
 final class KVCache {
     let width: Int
     let dtype: KVDType
     private(set) var capacity: Int
+    /// Rows in the cache, own and referenced.
     private(set) var count = 0
+    /// Rows stored in this cache's own buffers.
+    private(set) var ownedRows = 0
     private var k = Buffer<UInt8>(0), v = Buffer<UInt8>(0)   // (capacity, width) elements each
+
+    /// Rows start ..< start+count of the cache are rows from ..< from+count of `source`'s own
+    /// buffers (nil: this cache's). Pieces are in row order and cover 0 ..< count.
+    private struct Piece {
+        var source: KVCache?
+        var from: Int
+        var start: Int
+        var count: Int
+    }
+    private var pieces: [Piece] = []
 
     init(width: Int, capacity: Int, dtype: KVDType) {
         self.width = width
@@ -86,35 +157,53 @@ final class KVCache {
     /// Bytes per stored row of K (or V).
     var rowBytes: Int { width * dtype.bytesPerElement }
 
-    /// Bytes allocated for K and V.
+    /// Bytes allocated for K and V (own rows; referenced rows belong to their cache).
     var bytes: Int { 2 * capacity * rowBytes }
 
     /// Bytes a cache of `rows` rows of `width` allocates (the memory estimate reads this).
     static func bytes(rows: Int, width: Int, dtype: KVDType) -> Int { 2 * rows * width * dtype.bytesPerElement }
 
-    func reset() { count = 0 }
+    /// Empties the cache and lets go of referenced caches.
+    func reset() {
+        count = 0
+        ownedRows = 0
+        pieces.removeAll(keepingCapacity: true)
+    }
 
     /// Forgets rows at positions ≥ `rows` (prefix reuse: rows before stay valid, later appends
     /// overwrite the rest).
     func truncate(to rows: Int) {
         precondition(rows >= 0 && rows <= count, "KV truncate past the cached rows")
+        while let last = pieces.last, last.start >= rows { pieces.removeLast() }
+        if let last = pieces.last, last.start + last.count > rows { pieces[pieces.count - 1].count = rows - last.start }
         count = rows
+        ownedRows = pieces.last { $0.source == nil }.map { $0.from + $0.count } ?? 0
     }
 
     func reserve(_ rows: Int) {
         guard rows > capacity else { return }
-        let nk = Buffer<UInt8>(rows * rowBytes), nv = Buffer<UInt8>(rows * rowBytes)
-        nk.ptr.update(from: k.ptr, count: count * rowBytes)
-        nv.ptr.update(from: v.ptr, count: count * rowBytes)
+        let nk = Buffer<UInt8>(uninitialized: rows * rowBytes), nv = Buffer<UInt8>(uninitialized: rows * rowBytes)
+        nk.ptr.update(from: k.ptr, count: ownedRows * rowBytes)
+        nv.ptr.update(from: v.ptr, count: ownedRows * rowBytes)
         k = nk; v = nv
         capacity = rows
     }
 
+    /// Records `n` new rows at the end: own rows at ownedRows (source nil) or another cache's.
+    private func extend(source: KVCache?, from: Int, count n: Int) {
+        if let last = pieces.last, last.source === source, last.from + last.count == from {
+            pieces[pieces.count - 1].count += n
+        } else {
+            pieces.append(Piece(source: source, from: from, start: count, count: n))
+        }
+        count += n
+    }
+
     /// Appends `rows` rows of K and V (each `width` floats, strides ldk / ldv).
     func append(k kSrc: UnsafePointer<Float>, ldk: Int, v vSrc: UnsafePointer<Float>, ldv: Int, rows: Int) {
-        if count + rows > capacity { reserve(max(count + rows, capacity + capacity / 2)) }
+        if ownedRows + rows > capacity { reserve(max(ownedRows + rows, capacity + capacity / 2)) }
         func store<E: KVElement>(_: E.Type) {
-            let dk = element(k, E.self) + count * width, dv = element(v, E.self) + count * width
+            let dk = element(k, E.self) + ownedRows * width, dv = element(v, E.self) + ownedRows * width
             for r in 0..<rows {
                 E.store(kSrc + r * ldk, into: dk + r * width, count: width)
                 E.store(vSrc + r * ldv, into: dv + r * width, count: width)
@@ -124,46 +213,78 @@ final class KVCache {
         case .f32: store(Float.self)
         case .f16: store(Float16.self)
         }
-        count += rows
+        extend(source: nil, from: ownedRows, count: rows)
+        ownedRows += rows
     }
 
-    /// Appends rows start ..< start+n of `other` (same width and dtype): a base context's rows
-    /// reused by a spliced prompt.
+    /// The own-buffer runs behind rows start ..< start+n: (cache owning them, first own row, rows).
+    private func runs(start: Int, count n: Int) -> [(owner: KVCache, from: Int, count: Int)] {
+        precondition(start >= 0 && start + n <= count, "KV rows out of range")
+        var out: [(owner: KVCache, from: Int, count: Int)] = []
+        for p in pieces where p.start + p.count > start && p.start < start + n {
+            let lo = max(start, p.start), hi = min(start + n, p.start + p.count)
+            out.append((p.source ?? self, p.from + lo - p.start, hi - lo))
+        }
+        return out
+    }
+
+    /// Appends rows start ..< start+n of `other` (same width and dtype) as references: nothing is
+    /// copied. `other` must not change those rows afterwards (a `SpliceBase`'s cache never does).
     func append(from other: KVCache, start: Int, count n: Int) {
         precondition(other.width == width && other.dtype == dtype && start + n <= other.count, "incompatible KV rows")
-        if count + n > capacity { reserve(max(count + n, capacity + capacity / 2)) }
-        (k.ptr + count * rowBytes).update(from: other.k.ptr + start * rowBytes, count: n * rowBytes)
-        (v.ptr + count * rowBytes).update(from: other.v.ptr + start * rowBytes, count: n * rowBytes)
-        count += n
+        for run in other.runs(start: start, count: n) {
+            extend(source: run.owner === self ? nil : run.owner, from: run.from, count: run.count)
+        }
+    }
+
+    /// Appends a copy of rows start ..< start+n of `other` as own rows (to be changed in place:
+    /// keys re-rotated to new positions).
+    func appendCopy(from other: KVCache, start: Int, count n: Int) {
+        precondition(other.width == width && other.dtype == dtype && start + n <= other.count, "incompatible KV rows")
+        if ownedRows + n > capacity { reserve(max(ownedRows + n, capacity + capacity / 2)) }
+        var at = ownedRows
+        for run in other.runs(start: start, count: n) {
+            (k.ptr + at * rowBytes).update(from: run.owner.k.ptr + run.from * rowBytes, count: run.count * rowBytes)
+            (v.ptr + at * rowBytes).update(from: run.owner.v.ptr + run.from * rowBytes, count: run.count * rowBytes)
+            at += run.count
+        }
+        extend(source: nil, from: ownedRows, count: n)
+        ownedRows += n
     }
 
     /// Applies `transform` to K rows start ..< start+n in place, one row at a time as f32
-    /// (re-rotating copied keys to their new positions).
+    /// (re-rotating copied keys to their new positions). The rows must be own rows.
     func transformK(start: Int, count n: Int, _ transform: (UnsafeMutablePointer<Float>) -> Void) {
-        precondition(start + n <= count, "KV rows out of range")
         let row = FloatBuffer(width)
-        func apply<E: KVElement>(_: E.Type) {
-            for r in start..<(start + n) {
-                let stored = element(k, E.self) + r * width
-                E.load(stored, into: row.ptr, count: width)
-                transform(row.ptr)
-                E.store(row.ptr, into: stored, count: width)
+        for run in runs(start: start, count: n) {
+            precondition(run.owner === self, "only own KV rows can be changed")
+            func apply<E: KVElement>(_: E.Type) {
+                for r in run.from..<(run.from + run.count) {
+                    let stored = element(k, E.self) + r * width
+                    E.load(stored, into: row.ptr, count: width)
+                    transform(row.ptr)
+                    E.store(row.ptr, into: stored, count: width)
+                }
             }
-        }
-        switch dtype {
-        case .f32: apply(Float.self)
-        case .f16: apply(Float16.self)
+            switch dtype {
+            case .f32: apply(Float.self)
+            case .f16: apply(Float16.self)
+            }
         }
     }
 
     /// All rows written so far, positions 0 ..< count.
     func rows(headDim: Int) -> KVRows {
-        let store: KVRows.Store
-        switch dtype {
-        case .f32: store = .f32(k: element(k, Float.self), v: element(v, Float.self))
-        case .f16: store = .f16(k: element(k, Float16.self), v: element(v, Float16.self))
+        let segments = pieces.map { p -> KVRows.Segment in
+            let owner = p.source ?? self
+            let store: KVRows.Store
+            switch dtype {
+            case .f32: store = .f32(k: owner.element(owner.k, Float.self) + p.from * width, v: owner.element(owner.v, Float.self) + p.from * width)
+            case .f16: store = .f16(k: owner.element(owner.k, Float16.self) + p.from * width, v: owner.element(owner.v, Float16.self) + p.from * width)
+            }
+            return KVRows.Segment(store: store, ld: width, start: p.start, count: p.count)
         }
-        return KVRows(store: store, ld: width, headDim: headDim, firstPosition: 0, count: count)
+        return KVRows(segments: segments, headDim: headDim, firstPosition: 0, count: count)
     }
 
     private func element<E>(_ buffer: Buffer<UInt8>, _: E.Type) -> UnsafeMutablePointer<E> {
