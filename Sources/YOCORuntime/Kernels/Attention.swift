@@ -77,17 +77,11 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
         units.append(AttentionUnit(kvHead: kvh, q: q, ldq: ldq, out: out, ldo: ldo, rows: rows,
                                    pos0: pos0, posStep: posStep, keyLo: lo, keyHi: hi))
     }
-    if queries.tokens == 1, kv.isF32 {
-        // One token, f32 cache: one unit for all heads (adjacent rows, stride hd, same position),
-        // so each task streams whole K and V rows once instead of once per kv head.
+    if queries.tokens == 1 {
+        // One token: one unit for all heads (adjacent rows, stride hd, same position), so each
+        // task streams whole K and V rows once instead of once per kv head.
         addUnit(0, q: queries.q, ldq: hd, out: queries.out, ldo: hd, rows: heads, pos0: queries.firstPosition, posStep: 0)
         units[0].kvHeadCount = kvHeads
-    } else if queries.tokens == 1 {
-        // One token: the group's heads are adjacent rows (stride hd) at the same position.
-        for kvh in 0..<kvHeads {
-            addUnit(kvh, q: queries.q + kvh * group * hd, ldq: hd, out: queries.out + kvh * group * hd, ldo: hd,
-                    rows: group, pos0: queries.firstPosition, posStep: 0)
-        }
     } else {
         for h in 0..<heads {
             for b in stride(from: 0, to: queries.tokens, by: block) {
@@ -119,7 +113,7 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
             // s (rows, n) = scale · q kᵀ, kv head by kv head
             let direct = gr <= 4 && hd % 16 == 0   // SIMD kernels; sgemm packing costs more at few rows
             for g in 0..<u.kvHeadCount {
-                let (k, _, ld) = kv.tile(head: u.kvHead + g, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
+                let (k, ld) = kv.keys(head: u.kvHead + g, row: row0, n: n, scratch: kScratch)
                 let qg = u.q + g * gr * u.ldq, sg = s + g * gr * n
                 if direct {
                     smallScores(rows: gr, n: n, hd: hd, scale: scale, q: qg, ldq: u.ldq, k: k, ldk: ld, s: sg)
@@ -143,9 +137,9 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
                 m[r] = mNew
                 if correction != 1 { for i in 0..<hd { acc[r * hd + i] *= correction } }
             }
-            // acc (rows, hd) += p v   (f16 scratch: this head's K tile was converted last, so re-convert)
+            // acc (rows, hd) += p v   (f16: each head's V converted just before its use)
             for g in 0..<u.kvHeadCount {
-                let (_, v, ld) = kv.tile(head: u.kvHead + g, row: row0, n: n, kScratch: kScratch, vScratch: vScratch)
+                let (v, ld) = kv.values(head: u.kvHead + g, row: row0, n: n, scratch: vScratch)
                 let sg = s + g * gr * n, ag = acc + g * gr * hd
                 if direct {
                     smallPV(rows: gr, n: n, hd: hd, p: sg, v: v, ldv: ld, acc: ag)
