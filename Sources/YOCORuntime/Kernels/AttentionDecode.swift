@@ -44,6 +44,29 @@ func smallScores(rows: Int, n: Int, hd: Int, scale: Float, q: UnsafePointer<Floa
         }
         return
     }
+    if hd == 32 && rows == 1 {
+        // One query row per kv head (the shipped model: 4 query heads over 4 kv heads): the same
+        // 8-key transposed reduction, so no key pays a horizontal sum of its own.
+        let a0 = load16(q) * scale, a1 = load16(q + 16) * scale
+        let qa = (a0.lowHalf, a0.highHalf, a1.lowHalf, a1.highHalf)
+        var j0 = 0
+        withUnsafeTemporaryAllocation(of: Vec8.self, capacity: 8) { part in
+            let pp = part.baseAddress!
+            while j0 + 8 <= n {
+                for u in 0..<8 {
+                    let kj = k + (j0 + u) * ldk
+                    pp[u] = qa.0 * load8(kj) + qa.1 * load8(kj + 8) + qa.2 * load8(kj + 16) + qa.3 * load8(kj + 24)
+                }
+                reduce8(pp, s + j0)
+                j0 += 8
+            }
+        }
+        for j in j0..<n {
+            let kj = k + j * ldk
+            s[j] = (a0 * load16(kj) + a1 * load16(kj + 16)).sum()
+        }
+        return
+    }
     for r in 0..<rows {
         let qr = q + r * ldq, sr = s + r * n
         if hd == 32 {
