@@ -35,6 +35,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seed for random weights and tokens.") var seed: UInt64 = 1
     @Flag(name: .customLong("skip-roofline"), help: "Skip the sgemm-peak and memcpy measurements.") var skipRoofline = false
     @Flag(help: "Print one JSON object instead of a table.") var json = false
+    @Flag(name: .customLong("compare-kv"),
+          help: "Run the speed table with an f32 and then an f16 KV cache in this one process (--kv is ignored; with --json, one object each).")
+    var compareKV = false
     @Option(name: .customLong("reuse-depths"),
             help: "Instead of the table: time N needle depths per length fresh vs with prefix reuse.")
     var reuseDepths: Int?
@@ -133,7 +136,7 @@ struct BenchCommand: ParsableCommand {
             print("OpenBLAS core: \(RuntimeInfo.blasCoreName)   (\(BLASLauncher.decision))   threads: \(threadCount)")
             print("model: \(model ?? "random") \(c.architecture.rawValue) dim \(c.dim) layers \(c.nLayers) hidden \(c.hiddenDim) "
                 + "heads \(c.nSelfHeads)/\(c.nAttnHeads)/\(c.nAttnKVHeads) window \(c.slidingWindow.map(String.init) ?? "gRet") "
-                + "rope_cross \(c.crossAttentionRope) params \(m.parameterCount)   chunk \(runtime.chunk) kv \(runtime.kv)")
+                + "rope_cross \(c.crossAttentionRope) params \(m.parameterCount)   chunk \(runtime.chunk) kv \(compareKV ? "f32, f16" : runtime.kv)")
         }
         if let reuseDepths {
             for length in lengthList { try BenchPrinter.prefixReuse(model: m, options: options, length: length, depths: reuseDepths, seed: seed) }
@@ -144,7 +147,12 @@ struct BenchCommand: ParsableCommand {
                                        verifyUpTo: try parseLengths(verifyUpTo, flag: "--verify-up-to")[0], json: json)
             return
         }
-        try BenchPrinter.speed(model: m, options: options, lengths: lengthList, decodeTokens: decodeTokens, seed: seed,
-                               roofline: !skipRoofline, modelLabel: model, json: json)
+        for kv in compareKV ? [KVDType.f32, .f16] : [options.kvDType] {
+            var o = options
+            o.kvDType = kv
+            if compareKV && !json { print("kv \(kv.rawValue):") }
+            try BenchPrinter.speed(model: m, options: o, lengths: lengthList, decodeTokens: decodeTokens, seed: seed,
+                                   roofline: !skipRoofline, modelLabel: model, json: json)
+        }
     }
 }

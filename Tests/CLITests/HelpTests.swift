@@ -61,3 +61,19 @@ final class StoreBenchCLITests: XCTestCase {
         XCTAssertEqual(try runCLI(["bench", "--store", "0"]).status, 2, "a bad count is a usage error")
     }
 }
+
+/// `bench --compare-kv` runs the speed table with both KV storage types in one process.
+final class BenchCompareKVCLITests: XCTestCase {
+    func testBothKVTypesSideBySide() throws {
+        let r = try runCLI(["bench", "--lengths", "4K", "--compare-kv", "--skip-roofline", "--decode-tokens", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let f32 = try XCTUnwrap(lines.firstIndex(of: "kv f32:"), r.stdout)
+        let f16 = try XCTUnwrap(lines.firstIndex(of: "kv f16:"), r.stdout)
+        XCTAssertLessThan(f32, f16)
+        // The 4K row of each: the KV cache column is 4 MiB for f32 and half that for f16.
+        let rows = lines.filter { $0.hasPrefix("4K ") }
+        XCTAssertEqual(rows.count, 2, r.stdout)
+        XCTAssertTrue(rows[0].hasSuffix("4.0 MiB") && rows[1].hasSuffix("2.0 MiB"), "\(rows)")
+    }
+}
