@@ -100,12 +100,12 @@ def main():
 
 def summarize(db, task, stream, model):
     """{length: [right, total], 'line_start': [...], 'mid_line': [...], 'worst_cell': x} of the
-    newest finished run of this task and model."""
+    newest finished run of this task and model (the path as `run` recorded it)."""
     con = sqlite3.connect(db)
-    run_id = con.execute("SELECT id FROM runs WHERE task_name = ? AND model_path = ? AND status = 'finished' "
-                         "ORDER BY id DESC LIMIT 1", (task, os.path.abspath(model))).fetchone()
+    run_id = con.execute("SELECT id FROM runs WHERE task_name = ? AND model_path IN (?, ?) AND status = 'finished' "
+                         "ORDER BY id DESC LIMIT 1", (task, model, os.path.abspath(model))).fetchone()
     if run_id is None:
-        run_id = con.execute("SELECT id FROM runs WHERE task_name = ? ORDER BY id DESC LIMIT 1", (task,)).fetchone()
+        sys.exit(f"realtext_eval: {db} has no finished run of {task} with model {model}")
     rows = con.execute("SELECT length, depth, correct, needle_token_offset FROM trials WHERE run_id = ?",
                        run_id).fetchall()
     out = {"lengths": {}, "line_start": [0, 0], "mid_line": [0, 0], "cells": {}}

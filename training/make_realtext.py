@@ -127,7 +127,7 @@ def safe_name(path):
 
 
 def write_set(root, sources, limit_bytes=None, exclude=()):
-    """{name: [paths]} -> root/NAME/*.txt (held out) or root/*.txt with NAME_ prefixes (training).
+    """{name: [paths]} -> root/NAME/*.txt (held out) or root/NAME__*.txt (training: one folder).
     A file whose text has a digest in `exclude` (the held-out set's: two packages may ship the same
     README) is skipped."""
     manifest, digests = {}, {}

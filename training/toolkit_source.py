@@ -19,7 +19,7 @@ import data as D
 import toolkit_data as T
 
 # Evaluation text that no training run may read (make_heldout_haystack.py, make_realtext.py).
-HELD_OUT = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", d) + os.sep
+HELD_OUT = [os.path.join(os.path.dirname(os.path.realpath(__file__)), "corpus", d) + os.sep
             for d in ("heldout", os.path.join("realtext", "heldout"))]
 PARAGRAPH = re.compile(rb"\n[ \t\r\f\v]*\n\s*")   # a blank line: where FileSentences starts a paragraph
 

@@ -91,8 +91,9 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
             }
         }
     }
-    let tile = ws.keyTile
-    let maxTiles = units.map { ($0.keyHi - $0.keyLo + tile - 1) / tile }.max() ?? 1
+    // Each unit's key tiles, once (split tasks share them); a tile stays inside one KV segment.
+    let unitTiles = units.map { kv.tiles(from: $0.keyLo, to: $0.keyHi, size: ws.keyTile) }
+    let maxTiles = max(1, unitTiles.map(\.count).max() ?? 1)
     let target = 4 * ws.workers
     let splits = units.count >= target ? 1 : min(maxTiles, (target + units.count - 1) / units.count)
     let rowsMax = max(block, units.map(\.rows).max() ?? 1)
@@ -100,13 +101,12 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
     let slot = rowsMax * (hd + 2)
 
     parallelFor(units.count * splits, workers: ws.workers) { task, worker in
-        let u = units[task / splits], split = task % splits
+        let u = units[task / splits], tiles = unitTiles[task / splits], split = task % splits
         let (s, kScratch, vScratch, acc) = ws.scratch(worker)
         let m = acc + rowsMax * hd, l = m + rowsMax
         acc.update(repeating: 0, count: u.rows * hd)
         m.update(repeating: -.infinity, count: u.rows)
         l.update(repeating: 0, count: u.rows)
-        let tiles = kv.tiles(from: u.keyLo, to: u.keyHi, size: tile)   // each inside one segment
         for t in (split * tiles.count / splits)..<((split + 1) * tiles.count / splits) {
             let (row0, n) = tiles[t]
             let gr = u.rows / u.kvHeadCount   // query rows per kv head

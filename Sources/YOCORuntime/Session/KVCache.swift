@@ -128,8 +128,8 @@ final class KVCache {
     private(set) var capacity: Int
     /// Rows in the cache, own and referenced.
     private(set) var count = 0
-    /// Rows stored in this cache's own buffers.
-    private(set) var ownedRows = 0
+    /// Rows stored in this cache's own buffers: own pieces are in storage order, so the last one ends there.
+    var ownedRows: Int { pieces.last { $0.source == nil }.map { $0.from + $0.count } ?? 0 }
     private var k = Buffer<UInt8>(0), v = Buffer<UInt8>(0)   // (capacity, width) elements each
 
     /// Rows start ..< start+count of the cache are rows from ..< from+count of `source`'s own
@@ -161,7 +161,6 @@ final class KVCache {
     /// Empties the cache and lets go of referenced caches.
     func reset() {
         count = 0
-        ownedRows = 0
         pieces.removeAll(keepingCapacity: true)
     }
 
@@ -172,7 +171,6 @@ final class KVCache {
         while let last = pieces.last, last.start >= rows { pieces.removeLast() }
         if let last = pieces.last, last.start + last.count > rows { pieces[pieces.count - 1].count = rows - last.start }
         count = rows
-        ownedRows = pieces.last { $0.source == nil }.map { $0.from + $0.count } ?? 0
     }
 
     func reserve(_ rows: Int) {
@@ -196,9 +194,10 @@ final class KVCache {
 
     /// Appends `rows` rows of K and V (each `width` floats, strides ldk / ldv).
     func append(k kSrc: UnsafePointer<Float>, ldk: Int, v vSrc: UnsafePointer<Float>, ldv: Int, rows: Int) {
-        if ownedRows + rows > capacity { reserve(max(ownedRows + rows, capacity + capacity / 2)) }
+        let at = ownedRows
+        if at + rows > capacity { reserve(max(at + rows, capacity + capacity / 2)) }
         func store<E: KVElement>(_: E.Type) {
-            let dk = element(k, E.self) + ownedRows * width, dv = element(v, E.self) + ownedRows * width
+            let dk = element(k, E.self) + at * width, dv = element(v, E.self) + at * width
             for r in 0..<rows {
                 E.store(kSrc + r * ldk, into: dk + r * width, count: width)
                 E.store(vSrc + r * ldv, into: dv + r * width, count: width)
@@ -208,8 +207,7 @@ final class KVCache {
         case .f32: store(Float.self)
         case .f16: store(Float16.self)
         }
-        extend(source: nil, from: ownedRows, count: rows)
-        ownedRows += rows
+        extend(source: nil, from: at, count: rows)
     }
 
     /// The own-buffer runs behind rows start ..< start+n: (cache owning them, first own row, rows).
@@ -236,15 +234,15 @@ final class KVCache {
     /// keys re-rotated to new positions).
     func appendCopy(from other: KVCache, start: Int, count n: Int) {
         precondition(other.width == width && other.dtype == dtype && start + n <= other.count, "incompatible KV rows")
-        if ownedRows + n > capacity { reserve(max(ownedRows + n, capacity + capacity / 2)) }
-        var at = ownedRows
+        let first = ownedRows
+        if first + n > capacity { reserve(max(first + n, capacity + capacity / 2)) }
+        var at = first
         for run in other.runs(start: start, count: n) {
             (k.ptr + at * rowBytes).update(from: run.owner.k.ptr + run.from * rowBytes, count: run.count * rowBytes)
             (v.ptr + at * rowBytes).update(from: run.owner.v.ptr + run.from * rowBytes, count: run.count * rowBytes)
             at += run.count
         }
-        extend(source: nil, from: ownedRows, count: n)
-        ownedRows += n
+        extend(source: nil, from: first, count: n)
     }
 
     /// Applies `transform` to K rows start ..< start+n in place, one row at a time as f32
