@@ -19,10 +19,15 @@ public final class YOCOBackend: EvaluationBackend {
         public var kvReuse = true
         /// Refuse grids whose estimate exceeds this; nil = the memory available.
         public var maxMemory: Int?
+        /// Cells decoded together over the shared haystack (with `kvReuse`); 1 = one at a time.
+        /// Each holds ~1 MB of its own (the rows its needles and question reach, its
+        /// self-decoder windows): 32 keeps that small beside the haystack's KV cache while the
+        /// longest lengths of a default grid share each pass over it.
+        public var decodeBatch = 32
 
         public init() {}
 
-        enum CodingKeys: String, CodingKey { case threads, chunk, kv, kvReuse = "kv_reuse" }
+        enum CodingKeys: String, CodingKey { case threads, chunk, kv, kvReuse = "kv_reuse", decodeBatch = "decode_batch" }
     }
 
     public let model: Model
@@ -31,6 +36,7 @@ public final class YOCOBackend: EvaluationBackend {
     public let options: Options
     private let yoco: YOCOResponder
     private let budget: MemoryBudget
+    private var batch: YOCOBatchResponder?
 
     /// Loads the model directory and checks that a context of `capacity` tokens fits in memory.
     /// `tokenizerPath` (`run --tokenizer`) must be the model's own byte tokenizer: this model reads
@@ -59,6 +65,7 @@ public final class YOCOBackend: EvaluationBackend {
 
     public var tokenizer: any Tokenizer { model.tokenizer }
     public var responder: any Responder { yoco }
+    public var batchResponder: (any BatchResponder)? { batch }
 
     public var optionsJSON: String {
         var recorded = options
@@ -75,16 +82,32 @@ public final class YOCOBackend: EvaluationBackend {
     /// when a second KV cache would not fit in memory.
     public func prepare(pending: [TrialKey], builder: PromptBuilder) throws -> BackendPreparation {
         yoco.spliceBase = nil
+        batch = nil
         guard options.kvReuse, model.config.architecture == .yoco, pending.count > 1,
               let longest = pending.map(\.length).max() else { return BackendPreparation() }
         guard budget.baseFits(tokens: longest) else {
             return BackendPreparation(note: "no memory for a second KV cache; prefilling each prompt on its own")
         }
         let started = Date()
-        yoco.spliceBase = try SpliceBase(model: model, tokens: builder.needleFreeContext(length: longest), options: yoco.session.options)
-        let note = String(format: "prefilled the shared haystack (%@ tokens) once in %.1f s for KV reuse",
+        let base = try SpliceBase(model: model, tokens: builder.needleFreeContext(length: longest), options: yoco.session.options)
+        yoco.spliceBase = base
+        // Batched decode when a cell's own rows stay few: sliding-window self-decoders reach a
+        // bounded span past the needle, and NoPE global keys keep every other haystack row as
+        // the base's. (Gated retention or RoPE'd global keys make a cell own the rows after its
+        // needle: a batch would hold many near-copies of the cache, so cells run one by one.)
+        let c = model.config
+        if c.slidingWindow != nil && !c.crossAttentionRope && options.decodeBatch > 1 {
+            // A cell computes a few hundred rows past its needle: chunks of 512 do that as fast
+            // as 4096 and keep the batch's activation buffers ~45 MB smaller.
+            var batchOptions = yoco.session.options
+            batchOptions.chunkSize = min(batchOptions.chunkSize, max(512, options.decodeBatch))
+            batch = YOCOBatchResponder(batch: try DecodeBatch(model: model, options: batchOptions, base: base),
+                                       batchSize: options.decodeBatch)
+        }
+        var note = String(format: "prefilled the shared haystack (%@ tokens) once in %.1f s for KV reuse",
                           Lengths.label(longest), Date().timeIntervalSince(started))
-        return BackendPreparation(note: note, sharedPrefill: true)
+        if let batch { note += "; cells decode \(batch.batchSize) at a time" }
+        return BackendPreparation(note: note, sharedPrefill: true, decodeBatch: batch?.batchSize ?? 1)
     }
 
     /// The tokenizer of a model directory (its config.json sizes the vocabulary), for measuring

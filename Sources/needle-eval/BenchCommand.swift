@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeedleSupport
 import Tokenizers
+import YOCOBackend
 import YOCORuntime
 import YOCOServer
 
@@ -44,6 +45,12 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("grid-depths"),
             help: "Instead of the table: a whole grid (--lengths × N depths) with grid-level KV reuse vs one fresh prefill of the longest length.")
     var gridDepths: Int?
+    @Option(name: .customLong("run-grid"),
+            help: ArgumentHelp("Instead of the table: what `run --length L` costs (default grid of --task on --model, default the shipped model: prompts, answers, SQLite) against one fresh prefill of its longest prompt, side by side.", valueName: "L"))
+    var runGrid: String?
+    @Option(name: .customLong("decode-batches"), help: "With --run-grid: the --decode-batch sizes to run the grid with, e.g. 32,1.")
+    var decodeBatches = "32"
+    @Option(help: "With --run-grid: the task spec.") var task = "tasks/niah_single.json"
     @Option(name: .customLong("verify-up-to"), help: "With --grid-depths: also prefill cells up to this length fresh and compare logits.")
     var verifyUpTo = "64K"
 
@@ -68,8 +75,21 @@ struct BenchCommand: ParsableCommand {
         if let gridDepths, gridDepths < 1 { throw ValidationError("--grid-depths must be ≥ 1. Fix: e.g. --grid-depths 11") }
         if let lengths { _ = try parseLengths(lengths, flag: "--lengths") }
         _ = try parseLengths(verifyUpTo, flag: "--verify-up-to")
+        if let runGrid, Lengths.parse(runGrid) == nil {
+            throw ValidationError("--run-grid '\(runGrid)' is not a length. Fix: e.g. --run-grid 1M")
+        }
+        if try batchSizes().isEmpty { throw ValidationError("--decode-batches is empty. Fix: e.g. --decode-batches 32,1") }
         if model != nil && (configJSON != nil || dim != nil || layers != nil || hidden != nil || window != nil) {
             throw ValidationError("--model and random-config flags exclude each other. Fix: drop one")
+        }
+    }
+
+    private func batchSizes() throws -> [Int] {
+        try decodeBatches.split(separator: ",").map {
+            guard let n = Int($0.trimmingCharacters(in: .whitespaces)), n >= 1 else {
+                throw ValidationError("--decode-batches entry '\($0)' is not a batch size. Fix: whole numbers ≥ 1, e.g. 32,1")
+            }
+            return n
         }
     }
 
@@ -110,6 +130,15 @@ struct BenchCommand: ParsableCommand {
         if let tokenizer, let text {
             guard let data = FileManager.default.contents(atPath: text) else { throw ValidationError("--text \(text): cannot read the file") }
             try BenchPrinter.tokenizer(path: tokenizer, text: String(decoding: data, as: UTF8.self), json: json)
+            return
+        }
+        if let runGrid {
+            var options = YOCOBackend.Options()
+            options.chunk = runtime.chunk
+            options.kv = runtime.kvDType
+            options.threads = runtime.threads
+            try BenchPrinter.gridRun(modelDirectory: model ?? "models/yoco-niah-tiny", taskPath: task, upTo: Lengths.parse(runGrid)!,
+                                     decodeBatches: try batchSizes(), options: options, json: json)
             return
         }
         let m: Model

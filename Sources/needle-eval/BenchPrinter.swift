@@ -2,6 +2,7 @@ import Foundation
 import NeedleEval
 import NeedleSupport
 import Tokenizers
+import YOCOBackend
 import YOCORuntime
 
 /// The tables and JSON that `bench` prints; the measuring is done by the runtime's benchmarks.
@@ -67,6 +68,23 @@ enum BenchPrinter {
         say(String(format: "grid prefill: base %.2f s + cells %.2f s = %.2f s = %.2f× one %@ prefill; peak RSS %@; max |Δlogit| %.2e",
                    report.baseSeconds, report.cellsSeconds, report.gridSeconds, report.gridSeconds / report.oneFreshPrefillSeconds,
                    longest, ByteSize.label(report.peakRSSBytes), report.maxLogitDiff))
+        if json { try printJSON(report) }
+    }
+
+    static func gridRun(modelDirectory: String, taskPath: String, upTo length: Int, decodeBatches: [Int],
+                        options: YOCOBackend.Options, json: Bool) throws {
+        func say(_ line: String) { if !json { print(line) } }
+        say("OpenBLAS core: \(RuntimeInfo.blasCoreName)   (\(BLASLauncher.decision))   threads: \(options.threads ?? ProcessInfo.processInfo.activeProcessorCount)")
+        let longest = Lengths.label(length)
+        let report = try GridRunBenchmark.run(modelDirectory: modelDirectory, taskPath: taskPath, upTo: length, decodeBatches: decodeBatches,
+                                              options: options, row: { r in
+            say(String(format: "run --length %@, --decode-batch %d: %.1f s = %.2f× one prefill; %d/%d correct; peak RSS %@; answers %@",
+                       longest, r.decodeBatch, r.seconds, r.timesOnePrefill, r.correct, r.trials, ByteSize.label(r.peakRSSBytes),
+                       String(r.outputsSHA256.prefix(12))))
+        }, started: { r in
+            say("model \(r.model), task \(r.task), \(r.cells) cells, chunk \(options.chunk), kv \(options.kv.rawValue)")
+            say(String(format: "one fresh %@ prefill: %.2f s", longest, r.oneFreshPrefillSeconds))
+        })
         if json { try printJSON(report) }
     }
 

@@ -26,7 +26,8 @@ final class ProgressReporter {
             write("\(what), \(pending.count) to go\n")
         case let .prepared(preparation):
             if let note = preparation.note { write(note + "\n") }
-            remaining = RemainingTime(pending: pending, sharedPrefill: preparation.sharedPrefill)
+            remaining = RemainingTime(pending: pending, sharedPrefill: preparation.sharedPrefill,
+                                      decodeBatch: preparation.decodeBatch)
         case let .trialFinished(p):
             update(p)
         }
@@ -37,6 +38,8 @@ final class ProgressReporter {
         remaining?.finished(p.key)
         let eta = remaining?.seconds(elapsed: p.elapsedSeconds) ?? 0
         if !p.answered { errors += 1 }
+        // The rest of a decoded-together group arrives at once: show the state after the last.
+        if p.moreReady { return }
         let speed = p.prefillTokensPerSecond > 0 ? " · \(Self.rate(p.prefillTokensPerSecond)) prefill tok/s" : ""
         let failed = errors > 0 ? " · \(errors) unanswered" : ""
         let fields = "\(p.done)/\(total) cells · length \(Lengths.label(p.key.length))\(speed)\(failed) · ETA \(Self.duration(eta))"

@@ -49,6 +49,11 @@ struct RunCommand: ParsableCommand {
           help: "Prefill every prompt on its own (reusing only a shared prefix) instead of splicing needles into one prefilled haystack.")
     var noKVReuse = false
 
+    @Option(help: ArgumentHelp(
+        "Cells decoded together over the shared haystack's KV rows (with KV reuse; 1 = one at a time). A stop (Ctrl-C) takes effect between groups.",
+        valueName: "N"))
+    var decodeBatch: Int = YOCOBackend.Options().decodeBatch
+
     @Option(help: "Refuse to start when the estimated memory exceeds this (e.g. 8G, 512M); default: available memory.")
     var maxMemory: String?
 
@@ -57,6 +62,7 @@ struct RunCommand: ParsableCommand {
         guard backend == "yoco" || backend == "http" else {
             throw ValidationError("--backend must be yoco or http (got '\(backend)')")
         }
+        guard decodeBatch >= 1 else { throw ValidationError("--decode-batch must be at least 1 (got \(decodeBatch))") }
         try server.validate(backend: backend)
         if backend == "http" { return }
         let config = URL(fileURLWithPath: model).appendingPathComponent("config.json").path
@@ -110,6 +116,7 @@ struct RunCommand: ParsableCommand {
         options.kv = runtime.kvDType
         options.threads = runtime.threads
         options.kvReuse = !noKVReuse
+        options.decodeBatch = decodeBatch
         options.maxMemory = maxMemory.flatMap(ByteSize.parse)
         return try YOCOBackend(modelDirectory: model, options: options, capacity: spec.contextCapacity(for: plan),
                                tokenizerPath: tokenizer)

@@ -77,3 +77,31 @@ final class BenchCompareKVCLITests: XCTestCase {
         XCTAssertTrue(rows[0].hasSuffix("4.0 MiB") && rows[1].hasSuffix("2.0 MiB"), "\(rows)")
     }
 }
+
+final class BenchRunGridCLITests: XCTestCase {
+    /// `bench --run-grid`: the whole run (shipped model, default grid up to 2K) with cells decoded
+    /// together and one at a time, beside one fresh prefill; both give the same answers.
+    func testGridRunWithTwoBatchSizesSideBySide() throws {
+        let model = repositoryRoot.appendingPathComponent("models/yoco-niah-tiny").path
+        let task = repositoryRoot.appendingPathComponent("tasks/niah_single.json").path
+        let r = try runCLI(["bench", "--run-grid", "2K", "--decode-batches", "8,1", "--model", model, "--task", task, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["cells"] as? Int, 22)
+        XCTAssertGreaterThan(report["one_fresh_prefill_seconds"] as? Double ?? 0, 0)
+        let rows = try XCTUnwrap(report["rows"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["decode_batch"] as? Int }, [8, 1])
+        XCTAssertEqual(rows.map { $0["trials"] as? Int }, [22, 22])
+        XCTAssertNotNil(rows[0]["outputs_sha256"] as? String)
+        XCTAssertEqual(rows[0]["outputs_sha256"] as? String, rows[1]["outputs_sha256"] as? String)
+    }
+
+    func testBadBatchSizesAreRefused() throws {
+        let r = try runCLI(["bench", "--run-grid", "4K", "--decode-batches", "8,0"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--decode-batches entry '0'"), r.stderr)
+        let run = try runCLI(["run", "--length", "4K", "--decode-batch", "0", "--db", "/nonexistent/x.sqlite"])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertTrue(run.stderr.contains("--decode-batch must be at least 1"), run.stderr)
+    }
+}

@@ -53,6 +53,58 @@ final class EvaluatorTests: XCTestCase {
     }
 }
 
+/// Answers each conversation of a batch with its own oracle, asking the questions in turn, and
+/// keeps the size of every batch it was given.
+final class OracleBatchResponder: BatchResponder {
+    let batchSize: Int
+    var batches: [Int] = []
+    var asked = 0
+    init(batchSize: Int) { self.batchSize = batchSize }
+
+    func answer(_ conversations: [Conversation], stop: String?, maxNewTokens: Int) throws -> [BatchAnswer] {
+        batches.append(conversations.count)
+        return try conversations.map { c in
+            let oracle = OracleResponder()
+            try oracle.begin(prompt: c.prompt)
+            let outputs = try ([[]] + c.followUps).map { try oracle.answer(followUp: $0, stop: stop, maxNewTokens: maxNewTokens) }
+            asked += outputs.count
+            return BatchAnswer(outputs: outputs, metrics: ResponderMetrics())
+        }
+    }
+}
+
+final class EvaluatorBatchTests: XCTestCase {
+    /// Cells go to the batch responder in groups of its size, in plan order, follow-up questions
+    /// included, and are recorded in plan order.
+    func testBatchesAreGroupsOfCellsInOrder() throws {
+        let spec = try loadTask("niah_multiquery.json")
+        let batch = OracleBatchResponder(batchSize: 3)
+        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()),
+                                  responders: [OracleResponder()], batch: batch)
+        let plan = TrialPlan(lengths: [1024, 2048], depths: [0, 50, 100], trials: 1)
+        var records: [TrialRecord] = []
+        XCTAssertEqual(try evaluator.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: plan.count, record: { records.append($0) }), 6)
+        XCTAssertEqual(batch.batches, [3, 3])
+        XCTAssertEqual(batch.asked, 6 * 4)
+        XCTAssertEqual(records.map { TrialKey(length: $0.length, depth: $0.depth, trial: $0.trial) }, plan.cells)
+        XCTAssertTrue(records.allSatisfy { $0.correct && $0.score == 1 })
+    }
+
+    /// A stop takes effect between groups: the group under way is finished and recorded.
+    func testStopIsCheckedBetweenGroups() throws {
+        let spec = try loadTask("niah_single.json")
+        let batch = OracleBatchResponder(batchSize: 2)
+        let evaluator = Evaluator(spec: spec, builder: try PromptBuilder(spec: spec, tokenizer: ByteTokenizer()),
+                                  responders: [OracleResponder()], batch: batch)
+        let plan = TrialPlan(lengths: [1024], depths: [0, 25, 50, 75, 100], trials: 1)
+        var recorded = 0
+        let n = try evaluator.run(pending: plan.cells, runID: 1, alreadyDone: 0, total: 5,
+                                  shouldStop: { recorded >= 1 }, record: { _ in recorded += 1 })
+        XCTAssertEqual(n, 2)
+        XCTAssertEqual(batch.batches, [2])
+    }
+}
+
 /// Fails to answer every `everyNth` prompt it begins (as a server that keeps failing would).
 final class FlakyResponder: Responder {
     let everyNth: Int

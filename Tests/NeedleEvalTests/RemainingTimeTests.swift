@@ -41,4 +41,21 @@ final class RemainingTimeTests: XCTestCase {
         for key in grid.prefix(110) { eta.finished(key) }
         XCTAssertGreaterThan(eta.seconds(elapsed: 1)!, 0.9)
     }
+
+    /// Cells decoded together finish in groups: after each whole group, the ETA of groups whose
+    /// durations follow the model on a slower machine is exactly the time left — though the last
+    /// group (the 1M cells) costs more than the 96 cells before it together.
+    func testDecodedTogetherGroupsGetTheTrueRemainingTime() {
+        var eta = RemainingTime(pending: grid, sharedPrefill: true, decodeBatch: 32)
+        let groups = stride(from: 0, to: grid.count, by: 32).map { Array(grid[$0..<min(grid.count, $0 + 32)]) }
+        let durations = groups.map { 1.3 * Double(model.batch($0.count, longest: $0.map(\.length).max()!)) / 1e9 }
+        let total = durations.reduce(0, +)
+        XCTAssertGreaterThan(durations.last!, durations.dropLast().reduce(0, +))
+        var elapsed = 0.0
+        for (group, duration) in zip(groups, durations) {
+            for key in group { eta.finished(key) }
+            elapsed += duration
+            XCTAssertEqual(eta.seconds(elapsed: elapsed)!, total - elapsed, accuracy: 1e-6 * total, "after \(group.last!)")
+        }
+    }
 }

@@ -24,9 +24,10 @@ final class PipelineTests: XCTestCase {
             .applying(TaskOverrides(trials: 1, seed: 7, lengths: [1024, 2048], depths: [0, 50, 100]))
     }
 
-    func backend(_ spec: TaskSpec, kvReuse: Bool = true, maxMemory: Int? = nil) throws -> YOCOBackend {
+    func backend(_ spec: TaskSpec, kvReuse: Bool = true, maxMemory: Int? = nil, decodeBatch: Int = 4) throws -> YOCOBackend {
         var options = YOCOBackend.Options()
         options.kvReuse = kvReuse
+        options.decodeBatch = decodeBatch
         options.threads = 2
         options.maxMemory = maxMemory
         return try YOCOBackend(modelDirectory: Self.modelPath, options: options, capacity: spec.contextCapacity(for: spec.plan))
@@ -111,13 +112,13 @@ final class PipelineTests: XCTestCase {
         }
     }
 
-    /// A run stopped between trials resumes where it stopped: every trial once, the same answers
-    /// as a run never stopped.
+    /// A run stopped between trials (between groups of batched cells: 2 here) resumes where it
+    /// stopped: every trial once, the same answers as a run never stopped.
     func testStoppedRunResumesWithTheSameAnswers() throws {
         let spec = try spec()
         let store = try ResultsStore(path: folder.appendingPathComponent("resume.sqlite").path)
         var finished = 0
-        let first = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: try backend(spec))
+        let first = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: try backend(spec, decodeBatch: 2))
             .run(resume: false, shouldStop: { finished >= 2 }, events: { if case .trialFinished = $0 { finished += 1 } })
         XCTAssertEqual(first.status, .interrupted)
         XCTAssertEqual(first.recorded, 2)
@@ -147,6 +148,28 @@ final class PipelineTests: XCTestCase {
             .run(resume: false, events: { if case let .prepared(p) = $0 { prepared.append(p) } })
         XCTAssertEqual(prepared.map(\.sharedPrefill), [true, false])
         XCTAssertEqual(try outputs(store, reuse.runID), try outputs(store, separate.runID))
+    }
+
+    /// Batched decode (cells answered together over the shared haystack) with follow-up
+    /// questions: four queries per prompt, each answer kept in the context before the next, give
+    /// the outputs of prefilling and answering every prompt on its own — and more cells than one
+    /// batch, so several groups run.
+    func testBatchedMultiQueryAnswersLikeSeparatePrefills() throws {
+        let spec = try TaskSpec.load(path: Self.root.appendingPathComponent("tasks/niah_multiquery.json").path)
+            .applying(TaskOverrides(trials: 1, seed: 5, lengths: [1024, 2048], depths: [0, 50, 100]))
+        let store = try ResultsStore(path: folder.appendingPathComponent("batch.sqlite").path)
+        let batched = try backend(spec)
+        var notes: [String] = []
+        let together = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: batched)
+            .run(resume: false, events: { if case let .prepared(p) = $0 { notes.append(p.note ?? "") } })
+        XCTAssertNotNil(batched.batchResponder)
+        XCTAssertTrue(notes.first?.contains("decode 4 at a time") ?? false, "\(notes)")
+        let separate = try EvaluationPipeline(spec: spec, plan: spec.plan, store: store, backend: try backend(spec, kvReuse: false))
+            .run(resume: false)
+        XCTAssertEqual(try outputs(store, together.runID), try outputs(store, separate.runID))
+        let trials = try store.trials(runID: together.runID)
+        XCTAssertEqual(trials.count, spec.plan.count)
+        XCTAssertTrue(trials.allSatisfy { $0.completionTokens > 0 && $0.decodeMilliseconds > 0 && $0.prefillMilliseconds > 0 })
     }
 
     /// A grid that cannot fit is refused before anything is written.

@@ -18,6 +18,9 @@ public protocol EvaluationBackend: AnyObject {
     var optionsJSON: String { get }
     /// Answers the prompts.
     var responder: any Responder { get }
+    /// Answers several cells at once when the backend can (set by `prepare`); nil: `responder`
+    /// answers them one at a time.
+    var batchResponder: (any BatchResponder)? { get }
     /// Trials answered at once (a server backend's `--concurrency`); 1 runs them in order on
     /// `responder`.
     var concurrency: Int { get }
@@ -33,6 +36,7 @@ public protocol EvaluationBackend: AnyObject {
 }
 
 extension EvaluationBackend {
+    public var batchResponder: (any BatchResponder)? { nil }
     public var concurrency: Int { 1 }
     public func makeResponder() throws -> any Responder { responder }
     public var backendName: String { RunRecord.inProcess }
@@ -78,9 +82,12 @@ public struct BackendPreparation: Sendable, Equatable {
     /// True when the haystack was prefilled once for every cell (grid-level KV reuse): a trial
     /// then costs its splice, question and decode, not a prefill of its own (`RemainingTime`).
     public var sharedPrefill: Bool
+    /// Cells answered together by the backend's batch responder (1: one at a time).
+    public var decodeBatch: Int
 
-    public init(note: String? = nil, sharedPrefill: Bool = false) {
+    public init(note: String? = nil, sharedPrefill: Bool = false, decodeBatch: Int = 1) {
         self.note = note
         self.sharedPrefill = sharedPrefill
+        self.decodeBatch = decodeBatch
     }
 }

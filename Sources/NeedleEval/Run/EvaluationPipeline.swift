@@ -64,7 +64,7 @@ public final class EvaluationPipeline {
             events(.prepared(try backend.prepare(pending: pending, builder: builder)))
             var responders = [backend.responder]
             while responders.count < min(backend.concurrency, pending.count) { responders.append(try backend.makeResponder()) }
-            let evaluator = Evaluator(spec: spec, builder: builder, responders: responders)
+            let evaluator = Evaluator(spec: spec, builder: builder, responders: responders, batch: backend.batchResponder)
             let recorded = try evaluator.run(pending: pending, runID: runID, alreadyDone: done.count, total: cells.count,
                                              shouldStop: shouldStop, record: { try store.record($0) },
                                              progress: { events(.trialFinished($0)) })

@@ -11,6 +11,9 @@ public struct TrialProgress: Sendable {
     /// Prompt tokens processed per second of prefill in this trial.
     public var prefillTokensPerSecond: Double
     public var elapsedSeconds: Double
+    /// More finished trials follow at once (the rest of a group answered together): a display
+    /// may wait for the last.
+    public var moreReady = false
 }
 
 /// Runs the cells of a plan against responders: build the prompt, ask each question in turn,
@@ -22,21 +25,27 @@ public struct TrialProgress: Sendable {
 /// pending cell when it is free; prompts are built one at a time (the builder extends its
 /// haystack as it goes) and `record` and `progress` are called one at a time, in the order the
 /// trials finish.
+///
+/// With a batch responder, cells run in groups of its batch size, in order: each group's prompts
+/// are answered together, then its trials are recorded in order. A stop takes effect between
+/// groups, so at most one group is finished after it.
 public final class Evaluator {
     public let spec: TaskSpec
     public let builder: PromptBuilder
     public let responders: [any Responder]
     public var responder: any Responder { responders[0] }
+    public let batch: (any BatchResponder)?
 
     public convenience init(spec: TaskSpec, builder: PromptBuilder, responder: any Responder) {
         self.init(spec: spec, builder: builder, responders: [responder])
     }
 
-    public init(spec: TaskSpec, builder: PromptBuilder, responders: [any Responder]) {
+    public init(spec: TaskSpec, builder: PromptBuilder, responders: [any Responder], batch: (any BatchResponder)? = nil) {
         precondition(!responders.isEmpty, "an evaluator needs a responder")
         self.spec = spec
         self.builder = builder
         self.responders = responders
+        self.batch = batch
     }
 
     private let buildLock = NSLock()
@@ -66,6 +75,25 @@ public final class Evaluator {
                            metrics: responder.metrics, startedAt: started, finishedAt: Date())
     }
 
+    /// A group of trials answered together by `batch`, in the order of `keys`.
+    public func runBatch(_ keys: [TrialKey], runID: Int64, on batch: any BatchResponder) throws -> [TrialRecord] {
+        let started = Date()
+        let prompts = try keys.map { try builder.build(length: $0.length, depth: $0.depth, trial: $0.trial) }
+        let conversations = prompts.map { p in
+            Conversation(prompt: p.tokens, followUps: p.queries.dropFirst().map(\.questionTokens))
+        }
+        let answers = try batch.answer(conversations, stop: spec.stop, maxNewTokens: spec.maxNewTokens)
+        precondition(answers.count == keys.count, "a batch responder answers every conversation")
+        let finished = Date()
+        return zip(keys, zip(prompts, answers)).map { key, pair in
+            let (prompt, answer) = pair
+            return TrialRecord(scoring: answer.outputs, key: key, runID: runID, keys: prompt.queries.map(\.key),
+                               expected: prompt.queries.map(\.expected), stop: spec.stop, promptTokens: prompt.tokens.count,
+                               needleTokenOffset: prompt.needleTokenOffset, metrics: answer.metrics,
+                               startedAt: started, finishedAt: finished)
+        }
+    }
+
     /// Runs `pending` cells until done or `shouldStop` says so (checked before each trial starts,
     /// so no trial is ever half-recorded). Returns how many trials were recorded.
     @discardableResult
@@ -75,7 +103,7 @@ public final class Evaluator {
                     progress: (TrialProgress) -> Void = { _ in }) throws -> Int {
         let start = Date()
         var done = alreadyDone
-        func finish(_ trial: TrialRecord) throws {
+        func finish(_ trial: TrialRecord, moreReady: Bool = false) throws {
             try record(trial)
             done += 1
             // A server that does not report its prefill time gives no speed (0).
@@ -83,15 +111,21 @@ public final class Evaluator {
             progress(TrialProgress(done: done, total: total, key: trial.key, correct: trial.correct,
                                    answered: trial.status == .ok,
                                    prefillTokensPerSecond: seconds > 0 ? Double(trial.promptTokens) / seconds : 0,
-                                   elapsedSeconds: Date().timeIntervalSince(start)))
+                                   elapsedSeconds: Date().timeIntervalSince(start), moreReady: moreReady))
         }
-        if responders.count == 1 || pending.count <= 1 {
+        if let batch, pending.count > 1 {
+            for start in stride(from: 0, to: pending.count, by: max(1, batch.batchSize)) {
+                if shouldStop() { break }
+                let trials = try runBatch(Array(pending[start..<min(pending.count, start + max(1, batch.batchSize))]), runID: runID, on: batch)
+                for (i, trial) in trials.enumerated() { try finish(trial, moreReady: i < trials.count - 1) }
+            }
+        } else if responders.count == 1 || pending.count <= 1 {
             for key in pending {
                 if shouldStop() { break }
                 try finish(try runTrial(key, runID: runID))
             }
         } else {
-            try runConcurrently(pending: pending, runID: runID, shouldStop: shouldStop, finish: finish)
+            try runConcurrently(pending: pending, runID: runID, shouldStop: shouldStop, finish: { try finish($0) })
         }
         return done - alreadyDone
     }

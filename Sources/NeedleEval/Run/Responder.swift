@@ -49,3 +49,34 @@ public struct UnansweredTrial: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 }
+
+/// One conversation of a batch: the prompt (its first question included), then the tokens of
+/// each later question, appended after the answer before it.
+public struct Conversation: Sendable, Equatable {
+    public var prompt: [Int32]
+    public var followUps: [[Int32]]
+
+    public init(prompt: [Int32], followUps: [[Int32]] = []) { (self.prompt, self.followUps) = (prompt, followUps) }
+
+    /// Questions asked: the prompt's and one per follow-up.
+    public var questions: Int { 1 + followUps.count }
+}
+
+/// What a batch responder gives back for one conversation.
+public struct BatchAnswer: Sendable, Equatable {
+    /// One output per question, in order.
+    public var outputs: [String]
+    public var metrics: ResponderMetrics
+
+    public init(outputs: [String], metrics: ResponderMetrics) { (self.outputs, self.metrics) = (outputs, metrics) }
+}
+
+/// Answers several conversations at once, each as a `Responder` would (questions in turn, each
+/// answer kept in the context before the next question): the in-process runtime decodes the
+/// cells of a batch together over the haystack rows they share.
+public protocol BatchResponder: AnyObject {
+    /// Most conversations one call takes.
+    var batchSize: Int { get }
+    /// One answer per conversation, in order.
+    func answer(_ conversations: [Conversation], stop: String?, maxNewTokens: Int) throws -> [BatchAnswer]
+}

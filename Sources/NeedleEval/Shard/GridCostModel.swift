@@ -12,6 +12,12 @@ public struct GridCostModel: Sendable, Equatable {
     /// One trial: a fixed part and a part per token of its length ((2.93 s - 25 ms) / 2^20).
     public var trialNanos: Int64 = 25_000_000
     public var trialNanosPerToken: Int64 = 2_770
+    /// Cells decoded together (`run --decode-batch`): a group costs a part per cell (its splice,
+    /// scoring, recording) and a part per token of its longest cell (each step reads that much of
+    /// the shared KV cache for all of them). Fitted to the four groups of `run --length 1M`
+    /// (32 cells each; 1.2 s for the group up to 4K, 11.9 s for the group of 256K…1M).
+    public var batchCellNanos: Int64 = 38_000_000
+    public var batchNanosPerLongestToken: Int64 = 10_500
 
     public init() {}
 
@@ -23,6 +29,11 @@ public struct GridCostModel: Sendable, Equatable {
     /// `trials` trials at `length`.
     public func trials(_ trials: Int, length: Int) -> Int64 {
         Int64(trials) * (trialNanos + trialNanosPerToken * Int64(length))
+    }
+
+    /// `cells` trials decoded together, the longest `longest` tokens.
+    public func batch(_ cells: Int, longest: Int) -> Int64 {
+        Int64(cells) * batchCellNanos + batchNanosPerLongestToken * Int64(longest)
     }
 
     /// One process running `cells`: its prefill plus every trial.

@@ -6,12 +6,14 @@ final class YOCOForward: ForwardPass {
     let w: Weights
     let s: RunState
     let workspace: AttentionWorkspace
-    let cache: KVCache                        // the one global KV cache, (capacity, kvDim) each
+    private(set) var cache: KVCache           // the one global KV cache, (capacity, kvDim) each
     private let swa: [SlidingWindowLayer]
     let retention: [RetentionLayer]
     private let ropeSelf: RopeTable
     private let ropeCross: RopeTable
     private(set) var position = 0
+    /// Rows of the last chunk the self-decoder ran: its output for them is in s.x.
+    private(set) var lastChunkRows = 0
 
     init(model: Model, state: RunState, capacity: Int, kvDType: KVDType, retentionChunk: Int, keyTile: Int = 1024) {
         let c = model.config
@@ -54,6 +56,28 @@ final class YOCOForward: ForwardPass {
         loadSelfStates(from: src)
         position = p
         cache.truncate(to: p)
+    }
+
+    /// Hands out this pass's context — its KV cache and position, and the self-decoder state
+    /// (written into `state`, snapshotFloats floats) — and goes on with `replacement`, an empty
+    /// cache. Batched decode keeps many contexts parked and runs their self-decoders here in turn.
+    func park(state: UnsafeMutablePointer<Float>, replacement: KVCache) -> (cache: KVCache, position: Int) {
+        precondition(replacement.count == 0 && replacement.width == c.kvDim, "park needs an empty cache of this model")
+        saveSnapshot(into: state)
+        let parked = (cache, position)
+        cache = replacement
+        position = 0
+        return parked
+    }
+
+    /// Resumes a context `park` handed out; returns the cache this pass held until now.
+    func unpark(cache parked: KVCache, position p: Int, state: UnsafePointer<Float>) -> KVCache {
+        precondition(p == parked.count, "a parked context's position is its cache's row count")
+        let previous = cache
+        cache = parked
+        loadSelfStates(from: state)
+        position = p
+        return previous
     }
 
     private func loadSelfStates(from src: UnsafePointer<Float>) {
@@ -124,6 +148,7 @@ final class YOCOForward: ForwardPass {
     private func runSelfDecoder(tokens: UnsafePointer<Int32>, count n: Int, writeKV: Bool) {
         let d = c.dim, p0 = position, eps = Float(c.normEps)
         let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr
+        lastChunkRows = n
         embedTokens(x, w.embed, tokens: tokens, count: n, dim: d)
         ropeSelf.prepare(start: p0, count: n)
         ropeCross.prepare(start: p0, count: n)

@@ -268,16 +268,42 @@ final class KVCache {
 
     /// All rows written so far, positions 0 ..< count.
     func rows(headDim: Int) -> KVRows {
-        let segments = pieces.map { p -> KVRows.Segment in
-            let owner = p.source ?? self
-            let store: KVRows.Store
-            switch dtype {
-            case .f32: store = .f32(k: owner.element(owner.k, Float.self) + p.from * width, v: owner.element(owner.v, Float.self) + p.from * width)
-            case .f16: store = .f16(k: owner.element(owner.k, Float16.self) + p.from * width, v: owner.element(owner.v, Float16.self) + p.from * width)
+        KVRows(segments: pieces.map { segment($0, start: $0.start) }, headDim: headDim, firstPosition: 0, count: count)
+    }
+
+    /// This cache's rows split for batched decode (`attendBatch`): the ranges of `shared`'s rows
+    /// it references (ascending; `shared` must hold only its own rows, as a `SpliceBase`'s cache
+    /// does) and a view of all its other rows (nil when there are none). Their positions are
+    /// not kept: a decode token sees every row of its context, in any order.
+    func rows(headDim: Int, sharedWith shared: KVCache) -> (shared: [Range<Int>], own: KVRows?) {
+        precondition(shared.pieces.allSatisfy { $0.source == nil && $0.from == $0.start }, "a shared cache holds its own rows only")
+        var ranges: [Range<Int>] = [], others: [KVRows.Segment] = []
+        var ownCount = 0
+        for p in pieces {
+            if p.source === shared {
+                if let last = ranges.last, last.upperBound == p.from {
+                    ranges[ranges.count - 1] = last.lowerBound..<(p.from + p.count)
+                } else {
+                    ranges.append(p.from..<(p.from + p.count))
+                }
+            } else {
+                others.append(segment(p, start: ownCount))
+                ownCount += p.count
             }
-            return KVRows.Segment(store: store, ld: width, start: p.start, count: p.count)
         }
-        return KVRows(segments: segments, headDim: headDim, firstPosition: 0, count: count)
+        let own = ownCount > 0 ? KVRows(segments: others, headDim: headDim, firstPosition: 0, count: ownCount) : nil
+        return (ranges, own)
+    }
+
+    /// The view segment of `piece`, as rows start ..< start+count.
+    private func segment(_ p: Piece, start: Int) -> KVRows.Segment {
+        let owner = p.source ?? self
+        let store: KVRows.Store
+        switch dtype {
+        case .f32: store = .f32(k: owner.element(owner.k, Float.self) + p.from * width, v: owner.element(owner.v, Float.self) + p.from * width)
+        case .f16: store = .f16(k: owner.element(owner.k, Float16.self) + p.from * width, v: owner.element(owner.v, Float16.self) + p.from * width)
+        }
+        return KVRows.Segment(store: store, ld: width, start: start, count: p.count)
     }
 
     private func element<E>(_ buffer: Buffer<UInt8>, _: E.Type) -> UnsafeMutablePointer<E> {
