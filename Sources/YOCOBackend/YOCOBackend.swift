@@ -21,9 +21,9 @@ public final class YOCOBackend: EvaluationBackend {
         public var maxMemory: Int?
         /// Cells decoded together over the shared haystack (with `kvReuse`); 1 = one at a time.
         /// Each holds ~1 MB of its own (the rows its needles and question reach, its
-        /// self-decoder windows): 32 keeps that small beside the haystack's KV cache while the
-        /// longest lengths of a default grid share each pass over it.
-        public var decodeBatch = 32
+        /// self-decoder windows): 64 keeps that small beside the haystack's KV cache while the
+        /// lengths from 64K up of a default grid (57 cells) share each pass over it.
+        public var decodeBatch = 64
 
         public init() {}
 

@@ -18,24 +18,27 @@ final class YOCOBatchResponder: BatchResponder {
         kvBytes = batch.base?.bytes ?? 0
     }
 
-    func answer(_ conversations: [Conversation], stop: String?, maxNewTokens: Int) throws -> [BatchAnswer] {
+    func answer(_ count: Int, conversation: (Int) throws -> Conversation, stop: String?, maxNewTokens: Int) throws -> [BatchAnswer] {
         batch.removeAll()
         _ = ProcessMemory.resetPeak()
-        var metrics = [ResponderMetrics](repeating: ResponderMetrics(), count: conversations.count)
-        for (i, c) in conversations.enumerated() {
+        var metrics = [ResponderMetrics](repeating: ResponderMetrics(), count: count)
+        var followUps: [[[Int32]]] = []
+        for i in 0..<count {
+            let c = try conversation(i)      // its prompt is dropped once spliced in
             let clock = Stopwatch()
             try batch.add(prompt: c.prompt)
             metrics[i].prefillMilliseconds = clock.milliseconds
+            followUps.append(c.followUps)
         }
-        flush(into: &metrics, members: Array(conversations.indices))
-        var outputs = [[String]](repeating: [], count: conversations.count)
+        flush(into: &metrics, members: Array(0..<count))
+        var outputs = [[String]](repeating: [], count: count)
         let tk = batch.model.tokenizer
-        for question in 0..<(conversations.map(\.questions).max() ?? 0) {
-            let asking = conversations.indices.filter { question < conversations[$0].questions }
+        for question in 0..<(1 + (followUps.map(\.count).max() ?? 0)) {
+            let asking = (0..<count).filter { question <= followUps[$0].count }
             if question > 0 {
                 for i in asking {
                     let clock = Stopwatch()
-                    try batch.append(conversations[i].followUps[question - 1], to: i)
+                    try batch.append(followUps[i][question - 1], to: i)
                     metrics[i].prefillMilliseconds += clock.milliseconds
                 }
                 flush(into: &metrics, members: asking)
@@ -48,10 +51,12 @@ final class YOCOBatchResponder: BatchResponder {
                 metrics[i].generatedTokens += answers[j].count
             }
         }
-        let peak = ProcessMemory.peakRSSBytes, kv = kvBytes + batch.ownKVBytes
-        return conversations.indices.map { i in
+        let ownBytes = batch.ownKVBytes
+        batch.removeAll()                    // the members' own KV rows go with the batch
+        let peak = ProcessMemory.peakRSSBytes
+        return (0..<count).map { i in
             metrics[i].peakRSSBytes = peak
-            metrics[i].kvBytes = kv
+            metrics[i].kvBytes = kvBytes + ownBytes
             return BatchAnswer(outputs: outputs[i], metrics: metrics[i])
         }
     }

@@ -48,8 +48,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("run-grid"),
             help: ArgumentHelp("Instead of the table: what `run --length L` costs (default grid of --task on --model, default the shipped model: prompts, answers, SQLite) against one fresh prefill of its longest prompt, side by side.", valueName: "L"))
     var runGrid: String?
-    @Option(name: .customLong("decode-batches"), help: "With --run-grid: the --decode-batch sizes to run the grid with, e.g. 32,1.")
-    var decodeBatches = "32"
+    @Option(name: .customLong("decode-batches"), help: "With --run-grid: the --decode-batch sizes to run the grid with, e.g. 64,1.")
+    var decodeBatches = "64"
     @Option(help: "With --run-grid: the task spec.") var task = "tasks/niah_single.json"
     @Option(name: .customLong("verify-up-to"), help: "With --grid-depths: also prefill cells up to this length fresh and compare logits.")
     var verifyUpTo = "64K"
@@ -78,7 +78,7 @@ struct BenchCommand: ParsableCommand {
         if let runGrid, Lengths.parse(runGrid) == nil {
             throw ValidationError("--run-grid '\(runGrid)' is not a length. Fix: e.g. --run-grid 1M")
         }
-        if try batchSizes().isEmpty { throw ValidationError("--decode-batches is empty. Fix: e.g. --decode-batches 32,1") }
+        if try batchSizes().isEmpty { throw ValidationError("--decode-batches is empty. Fix: e.g. --decode-batches 64,1") }
         if model != nil && (configJSON != nil || dim != nil || layers != nil || hidden != nil || window != nil) {
             throw ValidationError("--model and random-config flags exclude each other. Fix: drop one")
         }
@@ -87,7 +87,7 @@ struct BenchCommand: ParsableCommand {
     private func batchSizes() throws -> [Int] {
         try decodeBatches.split(separator: ",").map {
             guard let n = Int($0.trimmingCharacters(in: .whitespaces)), n >= 1 else {
-                throw ValidationError("--decode-batches entry '\($0)' is not a batch size. Fix: whole numbers ≥ 1, e.g. 32,1")
+                throw ValidationError("--decode-batches entry '\($0)' is not a batch size. Fix: whole numbers ≥ 1, e.g. 64,1")
             }
             return n
         }

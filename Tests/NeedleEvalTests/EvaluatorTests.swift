@@ -61,9 +61,10 @@ final class OracleBatchResponder: BatchResponder {
     var asked = 0
     init(batchSize: Int) { self.batchSize = batchSize }
 
-    func answer(_ conversations: [Conversation], stop: String?, maxNewTokens: Int) throws -> [BatchAnswer] {
-        batches.append(conversations.count)
-        return try conversations.map { c in
+    func answer(_ count: Int, conversation: (Int) throws -> Conversation, stop: String?, maxNewTokens: Int) throws -> [BatchAnswer] {
+        batches.append(count)
+        return try (0..<count).map { i in
+            let c = try conversation(i)
             let oracle = OracleResponder()
             try oracle.begin(prompt: c.prompt)
             let outputs = try ([[]] + c.followUps).map { try oracle.answer(followUp: $0, stop: stop, maxNewTokens: maxNewTokens) }

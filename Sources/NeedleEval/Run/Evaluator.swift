@@ -75,22 +75,24 @@ public final class Evaluator {
                            metrics: responder.metrics, startedAt: started, finishedAt: Date())
     }
 
-    /// A group of trials answered together by `batch`, in the order of `keys`.
+    /// A group of trials answered together by `batch`, in the order of `keys`. Each prompt is
+    /// built when the responder takes it; only what its record needs is kept afterwards.
     public func runBatch(_ keys: [TrialKey], runID: Int64, on batch: any BatchResponder) throws -> [TrialRecord] {
         let started = Date()
-        let prompts = try keys.map { try builder.build(length: $0.length, depth: $0.depth, trial: $0.trial) }
-        let conversations = prompts.map { p in
-            Conversation(prompt: p.tokens, followUps: p.queries.dropFirst().map(\.questionTokens))
-        }
-        let answers = try batch.answer(conversations, stop: spec.stop, maxNewTokens: spec.maxNewTokens)
-        precondition(answers.count == keys.count, "a batch responder answers every conversation")
+        var built: [(tokens: Int, needleOffset: Int, queries: [PromptQuery])] = []
+        let answers = try batch.answer(keys.count, conversation: { i in
+            precondition(i == built.count, "a batch responder takes conversations in order, once each")
+            let p = try builder.build(length: keys[i].length, depth: keys[i].depth, trial: keys[i].trial)
+            built.append((p.tokens.count, p.needleTokenOffset, p.queries))
+            return Conversation(prompt: p.tokens, followUps: p.queries.dropFirst().map(\.questionTokens))
+        }, stop: spec.stop, maxNewTokens: spec.maxNewTokens)
+        precondition(answers.count == keys.count && built.count == keys.count, "a batch responder answers every conversation")
         let finished = Date()
-        return zip(keys, zip(prompts, answers)).map { key, pair in
-            let (prompt, answer) = pair
-            return TrialRecord(scoring: answer.outputs, key: key, runID: runID, keys: prompt.queries.map(\.key),
-                               expected: prompt.queries.map(\.expected), stop: spec.stop, promptTokens: prompt.tokens.count,
-                               needleTokenOffset: prompt.needleTokenOffset, metrics: answer.metrics,
-                               startedAt: started, finishedAt: finished)
+        return keys.indices.map { i in
+            TrialRecord(scoring: answers[i].outputs, key: keys[i], runID: runID, keys: built[i].queries.map(\.key),
+                        expected: built[i].queries.map(\.expected), stop: spec.stop, promptTokens: built[i].tokens,
+                        needleTokenOffset: built[i].needleOffset, metrics: answers[i].metrics,
+                        startedAt: started, finishedAt: finished)
         }
     }
 

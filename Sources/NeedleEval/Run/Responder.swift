@@ -77,6 +77,8 @@ public struct BatchAnswer: Sendable, Equatable {
 public protocol BatchResponder: AnyObject {
     /// Most conversations one call takes.
     var batchSize: Int { get }
-    /// One answer per conversation, in order.
-    func answer(_ conversations: [Conversation], stop: String?, maxNewTokens: Int) throws -> [BatchAnswer]
+    /// One answer per conversation, in order. `conversation(i)` builds conversation i; it is
+    /// called once for each i in 0 ..< count, in order, so a long prompt is held only while
+    /// the responder takes it in, not for the whole batch.
+    func answer(_ count: Int, conversation: (Int) throws -> Conversation, stop: String?, maxNewTokens: Int) throws -> [BatchAnswer]
 }
