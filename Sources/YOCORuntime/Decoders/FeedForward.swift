@@ -7,11 +7,11 @@ extension RunState {
     /// gemms; perf showed them on one core while the other waited).
     func feedForward(_ x: UnsafeMutablePointer<Float>, rows: Int, norm: UnsafePointer<Float>,
                      w13: UnsafePointer<Float>, w2: UnsafePointer<Float>, config c: ModelConfig) {
-        compute.forRowBlocks(rows) { feedForwardRows(x, $0, norm: norm, w13: w13, w2: w2, config: c) }
+        compute.forRowTiles(rows) { feedForwardRows(x, $0, norm: norm, w13: w13, w2: w2, config: c) }
     }
 
     /// feedForward on rows `r` of x, using the same rows of the scratch buffers.
-    private func feedForwardRows(_ x: UnsafeMutablePointer<Float>, _ r: Range<Int>, norm: UnsafePointer<Float>,
+    func feedForwardRows(_ x: UnsafeMutablePointer<Float>, _ r: Range<Int>, norm: UnsafePointer<Float>,
                                  w13: UnsafePointer<Float>, w2: UnsafePointer<Float>, config c: ModelConfig) {
         let d = c.dim, h = c.hiddenDim, n = r.count
         let xr = x + r.lowerBound * d, xbr = xb.ptr + r.lowerBound * d

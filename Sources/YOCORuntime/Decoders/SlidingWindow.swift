@@ -34,7 +34,7 @@ final class SlidingWindowLayer {
              state s: RunState, rope: RopeTable, workspace: AttentionWorkspace) {
         let d = dim, pw = 3 * d
         // proj (count, 3dim) = xb · [Wq;Wk;Wv]ᵀ
-        s.compute.forRowBlocks(count) { r in
+        s.compute.forRowTiles(count) { r in
             let pr = s.proj.ptr + r.lowerBound * pw
             BLAS.gemmNT(m: r.count, n: pw, k: d, a: xb + r.lowerBound * d, lda: d, b: w.wMix, ldb: d, c: pr, ldc: pw)
             rope.apply(pr, ld: pw, rows: r.count, heads: 2 * heads, firstRow: r.lowerBound)   // q and k heads are adjacent

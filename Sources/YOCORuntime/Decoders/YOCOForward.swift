@@ -155,7 +155,7 @@ final class YOCOForward: ForwardPass {
 
         // Self-decoder: h = x + mixer(norm(x)); x = h + ffn(norm(h))
         for (l, lw) in w.selfLayers.enumerated() {
-            s.compute.forRowBlocks(n) { r in
+            s.compute.forRowTiles(n) { r in
                 rmsnorm(xb + r.lowerBound * d, ldo: d, x + r.lowerBound * d, ldx: d, weight: lw.mixerNorm, rows: r.count, n: d, eps: eps)
             }
             if c.usesGatedRetention {
@@ -163,8 +163,12 @@ final class YOCOForward: ForwardPass {
             } else {
                 swa[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf, workspace: workspace)
             }
-            s.compute.gemmNT(m: n, n: d, k: d, a: s.att.ptr, lda: d, b: lw.wo, ldb: d, beta: 1, c: x, ldc: d)
-            s.feedForward(x, rows: n, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+            // The rest of the layer is row-independent: out-projection and FFN fused per tile.
+            s.compute.forRowTiles(n) { r in
+                BLAS.gemmNT(m: r.count, n: d, k: d, a: s.att.ptr + r.lowerBound * d, lda: d, b: lw.wo, ldb: d, beta: 1,
+                            c: x + r.lowerBound * d, ldc: d)
+                s.feedForwardRows(x, r, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+            }
         }
 
         position += n
@@ -172,7 +176,7 @@ final class YOCOForward: ForwardPass {
 
         // Global KV, once: K, V = norm_kv(X)·[Wk;Wv]ᵀ, K rotated at absolute positions.
         let kv2 = 2 * c.kvDim
-        s.compute.forRowBlocks(n) { r in
+        s.compute.forRowTiles(n) { r in
             let xbr = xb + r.lowerBound * d, pr = proj + r.lowerBound * kv2
             rmsnorm(xbr, ldo: d, x + r.lowerBound * d, ldx: d, weight: w.kvNorm!, rows: r.count, n: d, eps: eps)
             BLAS.gemmNT(m: r.count, n: kv2, k: d, a: xbr, lda: d, b: w.wkv!, ldb: d, c: pr, ldc: kv2)

@@ -34,6 +34,20 @@ struct ComputeContext: Sendable {
     }
 }
 
+extension ComputeContext {
+    /// Rows per tile of `forRowTiles`: a tile's activations through the FFN (its input, both
+    /// hidden buffers) stay within a core's L2.
+    static let rowTile = 128
+
+    /// Runs body(rows) over `rows` cut into tiles of `rowTile` rows, handed to the threads as they
+    /// come free, for row-independent work done as one fused sequence per tile (projection, FFN,
+    /// the next norm), so that a tile's rows stay in cache from one step to the next.
+    func forRowTiles(_ rows: Int, _ body: (Range<Int>) -> Void) {
+        let tile = Self.rowTile, tiles = (rows + tile - 1) / tile
+        parallelFor(tiles, workers: threads) { t, _ in body((t * tile)..<min(rows, (t + 1) * tile)) }
+    }
+}
+
 /// Runs body(task, worker) for task in 0..<count on up to `workers` threads
 /// (DispatchQueue.concurrentPerform), handing out tasks dynamically so uneven (causal) tasks
 /// balance. `worker` indexes per-thread scratch.
