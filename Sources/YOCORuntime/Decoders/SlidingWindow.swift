@@ -32,13 +32,22 @@ final class SlidingWindowLayer {
     /// s.att (count, dim) = SWA(xb) before out_proj; xb (count, dim) is the normed input.
     func mix(_ xb: UnsafePointer<Float>, count: Int, position p0: Int, weights w: SelfLayerWeights,
              state s: RunState, rope: RopeTable, workspace: AttentionWorkspace) {
+        s.compute.forRowTiles(count) { project(xb, rows: $0, weights: w, state: s, rope: rope) }
+        attendProjected(count: count, position: p0, state: s, workspace: workspace)
+    }
+
+    /// proj rows r (stride 3·dim) = xb rows r · [Wq;Wk;Wv]ᵀ, q and k rotated. Row-independent, so
+    /// the forward pass runs it inside the previous layer's per-tile loop.
+    func project(_ xb: UnsafePointer<Float>, rows r: Range<Int>, weights w: SelfLayerWeights, state s: RunState, rope: RopeTable) {
         let d = dim, pw = 3 * d
-        // proj (count, 3dim) = xb · [Wq;Wk;Wv]ᵀ
-        s.compute.forRowTiles(count) { r in
-            let pr = s.proj.ptr + r.lowerBound * pw
-            BLAS.gemmNT(m: r.count, n: pw, k: d, a: xb + r.lowerBound * d, lda: d, b: w.wMix, ldb: d, c: pr, ldc: pw)
-            rope.apply(pr, ld: pw, rows: r.count, heads: 2 * heads, firstRow: r.lowerBound)   // q and k heads are adjacent
-        }
+        let pr = s.proj.ptr + r.lowerBound * pw
+        BLAS.gemmNT(m: r.count, n: pw, k: d, a: xb + r.lowerBound * d, lda: d, b: w.wMix, ldb: d, c: pr, ldc: pw)
+        rope.apply(pr, ld: pw, rows: r.count, heads: 2 * heads, firstRow: r.lowerBound)   // q and k heads are adjacent
+    }
+
+    /// s.att (count, dim) = SWA over the `count` rows `project` wrote into s.proj.
+    func attendProjected(count: Int, position p0: Int, state s: RunState, workspace: AttentionWorkspace) {
+        let d = dim, pw = 3 * d
         copyRows(k.ptr + keep * d, ldd: d, s.proj.ptr + d, lds: pw, rows: count, n: d)
         copyRows(v.ptr + keep * d, ldd: d, s.proj.ptr + 2 * d, lds: pw, rows: count, n: d)
         let rows = KVRows(store: .f32(k: k.ptr, v: v.ptr), ld: d, headDim: headDim,

@@ -153,35 +153,40 @@ final class YOCOForward: ForwardPass {
         ropeSelf.prepare(start: p0, count: n)
         ropeCross.prepare(start: p0, count: n)
 
-        // Self-decoder: h = x + mixer(norm(x)); x = h + ffn(norm(h))
-        for (l, lw) in w.selfLayers.enumerated() {
-            s.compute.forRowTiles(n) { r in
-                rmsnorm(xb + r.lowerBound * d, ldo: d, x + r.lowerBound * d, ldx: d, weight: lw.mixerNorm, rows: r.count, n: d, eps: eps)
-            }
-            if c.usesGatedRetention {
-                retention[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf)
-            } else {
-                swa[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf, workspace: workspace)
-            }
-            // The rest of the layer is row-independent: out-projection and FFN fused per tile.
-            s.compute.forRowTiles(n) { r in
-                BLAS.gemmNT(m: r.count, n: d, k: d, a: s.att.ptr + r.lowerBound * d, lda: d, b: lw.wo, ldb: d, beta: 1,
-                            c: x + r.lowerBound * d, ldc: d)
-                s.feedForwardRows(x, r, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
-            }
-        }
-
-        position += n
-        guard writeKV else { return }
-
-        // Global KV, once: K, V = norm_kv(X)·[Wk;Wv]ᵀ, K rotated at absolute positions.
+        // Self-decoder: h = x + mixer(norm(x)); x = h + ffn(norm(h)). Only the mixer's attention
+        // needs all rows at once; everything between two attentions is row-independent and runs
+        // fused per tile of rows: out-projection, FFN, then the next layer's norm and projection
+        // (or, after the last layer, the global K/V projection).
         let kv2 = 2 * c.kvDim
-        s.compute.forRowTiles(n) { r in
+        func globalKV(_ r: Range<Int>) {   // K, V = norm_kv(X)·[Wk;Wv]ᵀ, K rotated at absolute positions
             let xbr = xb + r.lowerBound * d, pr = proj + r.lowerBound * kv2
             rmsnorm(xbr, ldo: d, x + r.lowerBound * d, ldx: d, weight: w.kvNorm!, rows: r.count, n: d, eps: eps)
             BLAS.gemmNT(m: r.count, n: kv2, k: d, a: xbr, lda: d, b: w.wkv!, ldb: d, c: pr, ldc: kv2)
             if c.crossAttentionRope { ropeCross.apply(pr, ld: kv2, rows: r.count, heads: c.nAttnKVHeads, firstRow: r.lowerBound) }
         }
+        func selfHead(_ l: Int, _ r: Range<Int>) {
+            let lw = w.selfLayers[l]
+            rmsnorm(xb + r.lowerBound * d, ldo: d, x + r.lowerBound * d, ldx: d, weight: lw.mixerNorm, rows: r.count, n: d, eps: eps)
+            if !c.usesGatedRetention { swa[l].project(xb, rows: r, weights: lw, state: s, rope: ropeSelf) }
+        }
+        let layers = w.selfLayers.count
+        s.compute.forRowTiles(n) { selfHead(0, $0) }
+        for (l, lw) in w.selfLayers.enumerated() {
+            if c.usesGatedRetention {
+                retention[l].mix(xb, count: n, position: p0, weights: lw, state: s, rope: ropeSelf)
+            } else {
+                swa[l].attendProjected(count: n, position: p0, state: s, workspace: workspace)
+            }
+            s.compute.forRowTiles(n) { r in
+                BLAS.gemmNT(m: r.count, n: d, k: d, a: s.att.ptr + r.lowerBound * d, lda: d, b: lw.wo, ldb: d, beta: 1,
+                            c: x + r.lowerBound * d, ldc: d)
+                s.feedForwardRows(x, r, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+                if l + 1 < layers { selfHead(l + 1, r) } else if writeKV { globalKV(r) }
+            }
+        }
+
+        position += n
+        guard writeKV else { return }
         cache.append(k: proj, ldk: kv2, v: proj + c.kvDim, ldv: kv2, rows: n)
     }
 }
