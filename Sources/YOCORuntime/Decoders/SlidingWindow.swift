@@ -29,13 +29,6 @@ final class SlidingWindowLayer {
         v.ptr.update(from: src + keep * dim, count: keep * dim)
     }
 
-    /// s.att (count, dim) = SWA(xb) before out_proj; xb (count, dim) is the normed input.
-    func mix(_ xb: UnsafePointer<Float>, count: Int, position p0: Int, weights w: SelfLayerWeights,
-             state s: RunState, rope: RopeTable, workspace: AttentionWorkspace) {
-        s.compute.forRowTiles(count) { project(xb, rows: $0, weights: w, state: s, rope: rope) }
-        attendProjected(count: count, position: p0, state: s, workspace: workspace)
-    }
-
     /// proj rows r (stride 3·dim) = xb rows r · [Wq;Wk;Wv]ᵀ, q and k rotated. Row-independent, so
     /// the forward pass runs it inside the previous layer's per-tile loop.
     func project(_ xb: UnsafePointer<Float>, rows r: Range<Int>, weights w: SelfLayerWeights, state s: RunState, rope: RopeTable) {

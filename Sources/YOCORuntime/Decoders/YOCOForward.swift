@@ -122,25 +122,39 @@ final class YOCOForward: ForwardPass {
     }
 
     func forward(tokens: UnsafePointer<Int32>, count n: Int, outputs: OutputRows, logits: UnsafeMutablePointer<Float>) {
-        let d = c.dim, p0 = position, eps = Float(c.normEps)
-        let x = s.x.ptr, xb = s.xb.ptr, proj = s.proj.ptr
+        let d = c.dim, p0 = position
         runSelfDecoder(tokens: tokens, count: n, writeKV: true)
 
         guard outputs != .none else { return }
         // Cross-decoder on the rows that need logits; its input is the self-decoder output X.
         let r0 = outputs == .all ? 0 : n - 1, rows = n - r0
-        let xr = x + r0 * d
         let kvRows = cache.rows(headDim: c.headDim)
-        for lw in w.crossLayers {
-            rmsnorm(xb, ldo: d, xr, ldx: d, weight: lw.mixerNorm, rows: rows, n: d, eps: eps)
-            s.compute.gemmNT(m: rows, n: d, k: d, a: xb, lda: d, b: lw.wq, ldb: d, c: proj, ldc: d)
-            if c.crossAttentionRope { ropeCross.apply(proj, ld: d, rows: rows, heads: c.nAttnHeads, firstRow: r0) }
-            attend(AttentionQueries(q: proj, ldq: d, tokens: rows, firstPosition: p0 + r0, out: s.att.ptr, ldo: d),
+        crossDecoder(s.x.ptr + r0 * d, rows: rows, logits: logits, rotate: { q in
+            ropeCross.apply(q, ld: d, rows: rows, heads: c.nAttnHeads, firstRow: r0)
+        }, attention: { q, out in
+            attend(AttentionQueries(q: q, ldq: d, tokens: rows, firstPosition: p0 + r0, out: out, ldo: d),
                    kv: kvRows, heads: c.nAttnHeads, kvHeads: c.nAttnKVHeads, window: nil, workspace: workspace)
-            s.compute.gemmNT(m: rows, n: d, k: d, a: s.att.ptr, lda: d, b: lw.wo, ldb: d, beta: 1, c: xr, ldc: d)
-            s.feedForward(xr, rows: rows, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
+        })
+    }
+
+    /// The cross-decoder on `rows` rows of x (stride dim), then their logits: per layer,
+    /// q = norm(x)·Wqᵀ, rotated by `rotate` when the global keys carry RoPE, `attention` writes
+    /// q's attention output, x += out·Woᵀ, then the FFN. Prompt prefill and batched decode differ
+    /// only in how the queries are rotated and what they attend over.
+    func crossDecoder(_ x: UnsafeMutablePointer<Float>, rows: Int, logits: UnsafeMutablePointer<Float>,
+                      rotate: (UnsafeMutablePointer<Float>) -> Void,
+                      attention: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let d = c.dim, eps = Float(c.normEps)
+        let xb = s.xb.ptr, proj = s.proj.ptr, att = s.att.ptr
+        for lw in w.crossLayers {
+            rmsnorm(xb, ldo: d, x, ldx: d, weight: lw.mixerNorm, rows: rows, n: d, eps: eps)
+            s.compute.gemmNT(m: rows, n: d, k: d, a: xb, lda: d, b: lw.wq, ldb: d, c: proj, ldc: d)
+            if c.crossAttentionRope { rotate(proj) }
+            attention(proj, att)
+            s.compute.gemmNT(m: rows, n: d, k: d, a: att, lda: d, b: lw.wo, ldb: d, beta: 1, c: x, ldc: d)
+            s.feedForward(x, rows: rows, norm: lw.finalNorm, w13: lw.w13, w2: lw.w2, config: c)
         }
-        s.projectLogits(xr, rows: rows, norm: w.outNorm, output: w.output, into: logits, config: c)
+        s.projectLogits(x, rows: rows, norm: w.outNorm, output: w.output, into: logits, config: c)
     }
 
     /// Self-decoder over positions position ..< +n, then (writeKV) the global KV rows, once.

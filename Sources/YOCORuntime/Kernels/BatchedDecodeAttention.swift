@@ -1,15 +1,9 @@
 import Foundation
 
-/// One decode token of a batch member for `attendBatch`: its query (all heads, head h at
-/// columns h·headDim), where its output goes (same layout), and the keys it sees — rows of the
-/// shared view (`shared`, ascending, disjoint) plus rows of its own (`own`). A decode token is
-/// the last position of its context, so it sees every one of its rows: no causal mask, no window.
-struct BatchQuery {
-    var q: UnsafePointer<Float>
-    var out: UnsafeMutablePointer<Float>
-    var shared: [Range<Int>]
-    var own: KVRows?
-}
+/// The keys one decode token of a batch member sees: rows of the shared view (ascending,
+/// disjoint) plus rows of its own. A decode token is the last position of its context, so it sees
+/// every one of its rows: no causal mask, no window.
+typealias BatchView = (shared: [Range<Int>], own: KVRows?)
 
 /// Scratch of `attendBatch`, grown on demand and reused across calls and layers.
 final class BatchAttentionWorkspace {
@@ -72,57 +66,67 @@ private struct TileEntry {
     var c1: Int
 }
 
+/// Which key tiles a batch reads and which members read each, planned once per batched pass (the
+/// keys are the same in every cross-decoder layer; only the queries change).
+struct BatchTilePlan {
+    fileprivate var tiles: [BatchTile] = []
+    fileprivate var entries: [TileEntry] = []
+    let members: Int
+
+    init(views: [BatchView], shared: KVRows?, keyTile: Int) {
+        members = views.count
+        if let shared {
+            let hi = views.reduce(0) { max($0, $1.shared.last?.upperBound ?? 0) }
+            precondition(hi <= shared.count, "batch member reads past the shared rows")
+            let grid = hi > 0 ? shared.tiles(from: 0, to: hi, size: keyTile) : []
+            var perTile = [[TileEntry]](repeating: [], count: grid.count)
+            for (m, view) in views.enumerated() {
+                for range in view.shared where !range.isEmpty {
+                    // First tile ending after range.lowerBound (tiles are ascending and contiguous).
+                    var lo = 0, up = grid.count
+                    while lo < up { let mid = (lo + up) / 2; if grid[mid].row + grid[mid].n <= range.lowerBound { lo = mid + 1 } else { up = mid } }
+                    var i = lo
+                    while i < grid.count && grid[i].row < range.upperBound {
+                        let (row, n) = grid[i]
+                        perTile[i].append(TileEntry(member: m, c0: max(range.lowerBound, row) - row, c1: min(range.upperBound, row + n) - row))
+                        i += 1
+                    }
+                }
+            }
+            for (i, tile) in grid.enumerated() where !perTile[i].isEmpty {
+                tiles.append(BatchTile(view: -1, row: tile.row, n: tile.n, entries: entries.count..<(entries.count + perTile[i].count)))
+                entries.append(contentsOf: perTile[i])
+            }
+        }
+        for (m, view) in views.enumerated() {
+            guard let own = view.own, own.count > 0 else { continue }
+            for (row, n) in own.tiles(from: 0, to: own.count, size: keyTile) {
+                tiles.append(BatchTile(view: m, row: row, n: n, entries: entries.count..<(entries.count + 1)))
+                entries.append(TileEntry(member: m, c0: 0, c1: n))
+            }
+        }
+    }
+}
+
 /// Decode attention of many contexts that share most of their keys (the cells of a needle grid
 /// over one haystack's KV rows), in one pass over the shared rows: each shared key tile is read
 /// once for every member that sees any of it, their scores come from one matrix product (member
 /// queries stacked), and each member's softmax covers only its own columns of the tile. A member's
 /// own rows (what its needles reach, its question and answer) are tiles read by it alone.
 /// Partial softmaxes (sum, max, P·V) are merged per member, so the result equals attention over
-/// the member's rows in any order, within float rounding.
-func attendBatch(_ members: [BatchQuery], shared: KVRows?, heads: Int, kvHeads: Int, headDim hd: Int,
-                 workspace ws: BatchAttentionWorkspace) {
-    guard !members.isEmpty else { return }
+/// the member's rows in any order, within float rounding. Member m's query (all heads, head h at
+/// columns h·headDim) is row m of q, its output row m of out (stride `ld` both).
+func attendBatch(q: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, ld: Int, plan: BatchTilePlan, views: [BatchView],
+                 shared: KVRows?, heads: Int, kvHeads: Int, headDim hd: Int, workspace ws: BatchAttentionWorkspace) {
+    guard plan.members > 0 else { return }
     let group = heads / kvHeads, scale = 1 / Float(hd).squareRoot()
-    var tiles: [BatchTile] = []
-    var entries: [TileEntry] = []
-
-    if let shared {
-        let hi = members.reduce(0) { max($0, $1.shared.last?.upperBound ?? 0) }
-        precondition(hi <= shared.count, "batch member reads past the shared rows")
-        let grid = hi > 0 ? shared.tiles(from: 0, to: hi, size: ws.keyTile) : []
-        var perTile = [[TileEntry]](repeating: [], count: grid.count)
-        for (m, member) in members.enumerated() {
-            for range in member.shared where !range.isEmpty {
-                // First tile ending after range.lowerBound (tiles are ascending and contiguous).
-                var lo = 0, up = grid.count
-                while lo < up { let mid = (lo + up) / 2; if grid[mid].row + grid[mid].n <= range.lowerBound { lo = mid + 1 } else { up = mid } }
-                var i = lo
-                while i < grid.count && grid[i].row < range.upperBound {
-                    let (row, n) = grid[i]
-                    perTile[i].append(TileEntry(member: m, c0: max(range.lowerBound, row) - row, c1: min(range.upperBound, row + n) - row))
-                    i += 1
-                }
-            }
-        }
-        for (i, tile) in grid.enumerated() where !perTile[i].isEmpty {
-            tiles.append(BatchTile(view: -1, row: tile.row, n: tile.n, entries: entries.count..<(entries.count + perTile[i].count)))
-            entries.append(contentsOf: perTile[i])
-        }
-    }
-    for (m, member) in members.enumerated() {
-        guard let own = member.own, own.count > 0 else { continue }
-        for (row, n) in own.tiles(from: 0, to: own.count, size: ws.keyTile) {
-            tiles.append(BatchTile(view: m, row: row, n: n, entries: entries.count..<(entries.count + 1)))
-            entries.append(TileEntry(member: m, c0: 0, c1: n))
-        }
-    }
-
+    let tiles = plan.tiles, entries = plan.entries
     let maxEntries = tiles.map(\.entries.count).max() ?? 1
-    ws.ensure(rows: maxEntries * group, members: members.count, heads: heads, headDim: hd)
+    ws.ensure(rows: maxEntries * group, members: plan.members, heads: heads, headDim: hd)
     let slot = hd + 2
     for w in 0..<ws.workers {
         let a = ws.accs[w].ptr
-        for i in 0..<(members.count * heads) {
+        for i in 0..<(plan.members * heads) {
             (a + i * slot).update(repeating: 0, count: hd)
             a[i * slot + hd] = -.infinity
             a[i * slot + hd + 1] = 0
@@ -131,7 +135,7 @@ func attendBatch(_ members: [BatchQuery], shared: KVRows?, heads: Int, kvHeads: 
 
     parallelFor(tiles.count, workers: ws.workers) { task, worker in
         let tile = tiles[task]
-        let kv = tile.view < 0 ? shared! : members[tile.view].own!
+        let kv = tile.view < 0 ? shared! : views[tile.view].own!
         let tileEntries = entries[tile.entries]
         let rows = tileEntries.count * group
         let (qs, s, t, kScratch, vScratch, shift, sum) = ws.scratch(worker)
@@ -140,8 +144,7 @@ func attendBatch(_ members: [BatchQuery], shared: KVRows?, heads: Int, kvHeads: 
         for g in 0..<kvHeads {
             // Queries of the heads over kv head g, one block of `group` rows per entry.
             for (e, entry) in tileEntries.enumerated() {
-                let src = members[entry.member].q + g * group * hd
-                (qs + e * group * hd).update(from: src, count: group * hd)
+                (qs + e * group * hd).update(from: q + entry.member * ld + g * group * hd, count: group * hd)
             }
             let (k, ldk) = kv.keys(head: g, row: tile.row, n: tile.n, scratch: kScratch)
             if direct {
@@ -179,14 +182,14 @@ func attendBatch(_ members: [BatchQuery], shared: KVRows?, heads: Int, kvHeads: 
     }
 
     // Each member's output: its workers' partials merged and normalised.
-    for (m, member) in members.enumerated() {
+    for m in 0..<plan.members {
         for h in 0..<heads {
             let total = ws.accs[0].ptr + (m * heads + h) * slot
             for w in 1..<ws.workers {
                 let a = ws.accs[w].ptr + (m * heads + h) * slot
                 mergePartial(into: total, hd: hd, acc: a, max: a[hd], sum: a[hd + 1])
             }
-            let inv = 1 / total[hd + 1], o = member.out + h * hd
+            let inv = 1 / total[hd + 1], o = out + m * ld + h * hd
             for i in 0..<hd { o[i] = total[i] * inv }
         }
     }

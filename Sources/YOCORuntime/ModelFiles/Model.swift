@@ -92,4 +92,17 @@ public final class Model {
         let list = TensorNames.expected(config).map { (name: $0.name, shape: $0.shape, values: tensors[$0.name]!) }
         try SafeTensorsWriter.encode(list, as: dtype).write(to: directory.appendingPathComponent("model.safetensors"))
     }
+
+    /// Throws for a token id outside the vocabulary.
+    func checkTokens<S: Sequence<Int32>>(_ tokens: S) throws {
+        let vocab = config.vocabSize
+        for t in tokens where t < 0 || Int(t) >= vocab { throw RuntimeError.invalidToken(id: t, vocabSize: vocab) }
+    }
+
+    /// Whether generated `output` now contains `stop` (only its tail is decoded: the text before
+    /// was checked when it was generated).
+    func outputContainsStop(_ output: [Int32], stop: String?) -> Bool {
+        guard let stop, !stop.isEmpty else { return false }
+        return tokenizer.decode(Array(output.suffix(stop.utf8.count + 4))).contains(stop)
+    }
 }

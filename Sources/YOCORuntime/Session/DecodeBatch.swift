@@ -75,7 +75,7 @@ public final class DecodeBatch {
     @discardableResult
     public func add(prompt: [Int32]) throws -> Int {
         guard !prompt.isEmpty else { throw RuntimeError.emptyInput("prefill tokens") }
-        try validate(prompt)
+        try model.checkTokens(prompt)
         pass.reset()
         var reused = 0
         prompt.withUnsafeBufferPointer { buf in
@@ -96,7 +96,7 @@ public final class DecodeBatch {
     /// Appends `tokens` to member `m`'s context (after any answer token not yet run); their last
     /// one's logits come with the next batched pass.
     public func append(_ tokens: [Int32], to m: Int) throws {
-        try validate(tokens)
+        try model.checkTokens(tokens)
         let member = members[m]
         let all = member.unrun + tokens
         guard !all.isEmpty else { return }
@@ -161,7 +161,7 @@ public final class DecodeBatch {
                 member.generated += 1
                 member.unrun = [token]
                 member.hasLogits = false
-                if let stop, !stop.isEmpty, tk.decode(Array(out[i].suffix(stop.utf8.count + 4))).contains(stop) {
+                if model.outputContainsStop(out[i], stop: stop) {
                     member.stopReason = .stopString
                     continue
                 }
@@ -221,10 +221,5 @@ public final class DecodeBatch {
     private func lastOutput() -> [Float] {
         let d = model.config.dim
         return Array(UnsafeBufferPointer(start: state.x.ptr + (pass.lastChunkRows - 1) * d, count: d))
-    }
-
-    private func validate(_ tokens: [Int32]) throws {
-        let vocab = model.config.vocabSize
-        for t in tokens where t < 0 || Int(t) >= vocab { throw RuntimeError.invalidToken(id: t, vocabSize: vocab) }
     }
 }

@@ -138,12 +138,10 @@ public final class InferenceSession {
     /// `maxNewTokens`. BOS and PAD are never generated. Generated tokens (stop text included,
     /// EOS excluded) join the context.
     public func generate(maxNewTokens: Int, stop: String? = nil) throws -> [Int32] {
-        let tk = model.tokenizer
         var out: [Int32] = []
         return try generate(maxNewTokens: maxNewTokens, choose: nil) { token in
             out.append(token)
-            guard let stop, !stop.isEmpty else { return true }
-            return !tk.decode(Array(out.suffix(stop.utf8.count + 4))).contains(stop)
+            return !model.outputContainsStop(out, stop: stop)
         }
     }
 
@@ -196,10 +194,7 @@ public final class InferenceSession {
         }
     }
 
-    func validate(_ tokens: UnsafeBufferPointer<Int32>) throws {
-        let vocab = model.config.vocabSize
-        for t in tokens where t < 0 || Int(t) >= vocab { throw RuntimeError.invalidToken(id: t, vocabSize: vocab) }
-    }
+    func validate(_ tokens: UnsafeBufferPointer<Int32>) throws { try model.checkTokens(tokens) }
 
     /// Runs pending + tokens in chunks; logits per `outputs` for the final chunk (.last) or every
     /// chunk (.all, returned for `tokens` only).
