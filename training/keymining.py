@@ -65,15 +65,22 @@ def key_neighbours(model, mix, device, seed=1357):
     Why: on 8-needle prompts nearly every wrong digit of the stage-9 model (wide1) is the digit at the
     same index of another needle's value, i.e. the query matched the wrong needle's keys; the pairs it
     confused (Boston/Atlanta, Delhi/Kabul, Seattle/Melbourne) were among each other's nearest
-    neighbours here, while spelling alike (length, first or last letters) predicted them poorly."""
-    spec = mix.specs["multi_needle"]
-    head, tail = spec["needle"].split("{value}")
+    neighbours here, while spelling alike (length, first or last letters) predicted them poorly.
+
+    mix: data.Mixture, or toolkit_source.ToolkitSource (its multi-needle spec, the toolkit's city list
+    and windows of its training text)."""
     rng = random.Random(seed)
-    hays = [mix.sources["builtin"].window(300, rng) for _ in VALUES]
+    if hasattr(mix, "key_space"):
+        needle, hays, cities = mix.key_space(rng, 300, len(VALUES))
+    else:
+        needle = mix.specs["multi_needle"]["needle"]
+        hays = [mix.sources["builtin"].window(300, rng) for _ in VALUES]
+        cities = mix.vocab.cities
+    head, tail = needle.split("{value}")
     was_training = model.training
     model.eval()
     rows = []
-    for city in mix.vocab.cities:
+    for city in cities:
         keys = []
         for hay, value in zip(hays, VALUES):
             before = [D.BOS] + list(hay) + list(head.format(key=city).encode())
@@ -86,7 +93,6 @@ def key_neighbours(model, mix, device, seed=1357):
     model.train(was_training)
     sim = torch.stack(rows)
     sim = sim @ sim.T
-    cities = mix.vocab.cities
     return {c: [cities[j] for j in sim[i].argsort(descending=True).tolist() if j != i] for i, c in enumerate(cities)}
 
 

@@ -44,6 +44,16 @@ def find_binary(path=None):
     return path
 
 
+def cities(binary):
+    """The toolkit's built-in city keys (`kind: cities`), as `needle-eval corpus` writes them."""
+    with tempfile.TemporaryDirectory(prefix="toolkit-corpus-") as out:
+        r = subprocess.run([binary, "corpus", "--out", out, "--bytes", "1024"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"{binary} corpus failed ({r.returncode}): {r.stderr.strip()}")
+        with open(os.path.join(out, "cities.txt"), encoding="utf-8") as f:
+            return [line.strip() for line in f if line.strip()]
+
+
 def load_task(name):
     """A task spec as a dict: NAME (tasks/NAME.json) or the path of a spec file. A files haystack's
     relative path is made absolute here, because the spec is rewritten into a temporary folder."""

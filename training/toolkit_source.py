@@ -110,7 +110,7 @@ class ToolkitSource:
     PER_CALL = 2   # prompts of one call share their filler text (one seed): keep it small
 
     def __init__(self, mix, binary=None, haystack=None, haystack_share=0.5, max_queries=4,
-                 needle_bias=0.0):
+                 needle_bias=0.0, confusable=0.0):
         self.binary = T.find_binary(binary)
         self.tasks = {name: T.load_task(name) for name in mix}
         self.own = {name: FileHaystack(glob.glob(os.path.join(h["path"], h.get("glob", "*.txt"))))
@@ -119,6 +119,9 @@ class ToolkitSource:
         self.haystack, self.haystack_share = haystack, haystack_share
         self.max_queries = max_queries
         self.needle_bias = needle_bias
+        # --confusable-keys: that share of city-keyed calls with several needles gets keys the model
+        # confuses (neighbours set by keymining.key_neighbours through key_space), as a `list` key pool
+        self.confusable, self.neighbours = confusable, None
         self.workdir = tempfile.mkdtemp(prefix="toolkit-data-")
         weakref.finalize(self, shutil.rmtree, self.workdir, True)
         self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2)
@@ -131,6 +134,13 @@ class ToolkitSource:
         counts = draw_counts(name, rng, self.max_queries, self.needle_bias)
         if counts:
             spec["needles"], spec["queries"], spec["values_per_key"] = counts
+            n = counts[0]
+            # drawn only when asked, so runs without it keep their random stream (resumes reproduce)
+            if (self.confusable and self.neighbours and n > 1 and spec["keys"]["kind"] == "cities"
+                    and rng.random() < self.confusable):
+                anchor = rng.choice(sorted(self.neighbours))
+                keys = [anchor] + rng.sample(self.neighbours[anchor][:2 * n], n - 1)
+                spec["keys"] = {"kind": "list", "items": keys}
         folder = None
         if name in self.own:   # random starts in a spec's own folder too
             folder = self.own[name].folder(rng, length, self.workdir)
@@ -139,6 +149,25 @@ class ToolkitSource:
         if folder:
             spec["haystack"] = {"kind": "files", "path": folder, "glob": "*.txt"}
         return spec, folder
+
+    def key_space(self, rng, n_bytes, count):
+        """(multi-needle template, `count` windows of n_bytes of training text, the toolkit's cities):
+        what keymining.key_neighbours measures the model's key space on."""
+        spec = self.tasks.get("multi_needle") or T.load_task("multi_needle")
+        windows = []
+        for _ in range(count):
+            text = b""
+            while len(text) < n_bytes:   # a window of plain text: skip files shorter than that
+                path = rng.choice(self.haystack.paths) if self.haystack else None
+                if path is None:
+                    raise ValueError("--confusable-keys with --toolkit-mix needs --toolkit-haystack")
+                with open(path, "rb") as f:
+                    data = f.read()
+                if len(data) > n_bytes:
+                    start = rng.randrange(len(data) - n_bytes)
+                    text = data[start:start + n_bytes]
+            windows.append(list(text))
+        return spec["needle"], windows, T.cities(self.binary)
 
     def run_call(self, job):
         """One generate call, shrinking the task until the length holds it."""

@@ -100,7 +100,6 @@ def parse_args():
         p.error(f"--max-queries {args.max_queries}: must be at least 1 (a sequence asks 1..min(n, Q) needles)")
     if args.toolkit_mix:   # options of data.py's generator have no meaning for the toolkit's prompts
         clash = [f for f, v in (("--only-task", args.only_task), ("--mix", args.mix), ("--manuals", args.manuals),
-                                ("--confusable-keys", args.confusable_keys),
                                 ("--number-dense", args.number_dense), ("--paragraphs", args.paragraphs),
                                 ("--mine-keys", args.mine_keys)) if v]
         if clash:
@@ -255,7 +254,7 @@ def main():
         hay = args.toolkit_haystack and toolkit_source.FileHaystack.from_pattern(args.toolkit_haystack)
         mix = toolkit_source.ToolkitSource(tasks, binary=args.needle_eval, haystack=hay or None,
                                            haystack_share=args.toolkit_haystack_share, max_queries=args.max_queries,
-                                           needle_bias=args.needle_bias)
+                                           needle_bias=args.needle_bias, confusable=args.confusable_keys)
     else:
         mix = D.Mixture(require_real_corpus=not args.allow_standin_corpus, only=args.only_task, mix=weights,
                         manuals=args.manuals, needle_bias=args.needle_bias, confusable=args.confusable_keys,
@@ -308,8 +307,12 @@ def main():
             f"(answer CE > {keymining.DEAD}): {keymining.dead_keys(losses)}")
 
     def mine_neighbours():
-        mix.vocab.neighbours = keymining.key_neighbours(model, mix, device)
-        log("confusable keys: " + keymining.describe_neighbours(mix.vocab.neighbours))
+        neighbours = keymining.key_neighbours(model, mix, device)
+        if toolkit:
+            mix.neighbours = neighbours
+        else:
+            mix.vocab.neighbours = neighbours
+        log("confusable keys: " + keymining.describe_neighbours(neighbours))
     if args.mine_keys:
         mine_keys()
     if args.confusable_keys:
