@@ -21,6 +21,7 @@ final class AttentionWorkspace {
     private var kTiles: [FloatBuffer] = []   // (keyTile, headDim) per worker, f16 conversion
     private var vTiles: [FloatBuffer] = []
     private var accs: [FloatBuffer] = []     // (rows, headDim + 2) per worker: acc | m | l
+    private var bands: [FloatBuffer] = []    // attendBand's scratch per worker (sliding window)
     private(set) var partials = FloatBuffer(1)
 
     init(workers: Int, keyTile: Int = 1024) {
@@ -36,6 +37,7 @@ final class AttentionWorkspace {
             kTiles = (0..<workers).map { _ in FloatBuffer(keyTile * self.headDim) }
             vTiles = (0..<workers).map { _ in FloatBuffer(keyTile * self.headDim) }
             accs = (0..<workers).map { _ in FloatBuffer(self.rows * (self.headDim + 2)) }
+            bands = (0..<workers).map { _ in FloatBuffer(attendBandScratch(n: keyTile, hd: self.headDim)) }
         }
         let need = tasks * self.rows * (self.headDim + 2)
         if need > partials.count { partials = FloatBuffer(need) }
@@ -45,6 +47,8 @@ final class AttentionWorkspace {
                                v: UnsafeMutablePointer<Float>, acc: UnsafeMutablePointer<Float>) {
         (scores[w].ptr, kTiles[w].ptr, vTiles[w].ptr, accs[w].ptr)
     }
+
+    func bandScratch(_ w: Int) -> UnsafeMutablePointer<Float> { bands[w].ptr }
 }
 
 /// One block of query rows of one kv-head group: row r is at position pos0 + r·posStep.
@@ -103,6 +107,16 @@ func attend(_ queries: AttentionQueries, kv: KVRows, heads: Int, kvHeads: Int, w
     parallelFor(units.count * splits, workers: ws.workers) { task, worker in
         let u = units[task / splits], tiles = unitTiles[task / splits], split = task % splits
         let (s, kScratch, vScratch, acc) = ws.scratch(worker)
+        if let window, u.posStep == 1, u.kvHeadCount == 1, splits == 1, tiles.count == 1 {
+            // Consecutive positions over one tile (prefill): only the band of keys each row sees.
+            let (row0, n) = tiles[0]
+            let (k, ldk) = kv.keys(head: u.kvHead, row: row0, n: n, scratch: kScratch)
+            let (v, ldv) = kv.values(head: u.kvHead, row: row0, n: n, scratch: vScratch)
+            attendBand(rows: u.rows, q: u.q, ldq: u.ldq, out: u.out, ldo: u.ldo, firstQuery: u.pos0,
+                       k: k, ldk: ldk, v: v, ldv: ldv, firstKey: kv.firstPosition + row0, n: n,
+                       window: window, hd: hd, scratch: ws.bandScratch(worker), t: acc)
+            return
+        }
         let m = acc + rowsMax * hd, l = m + rowsMax
         acc.update(repeating: 0, count: u.rows * hd)
         m.update(repeating: -.infinity, count: u.rows)

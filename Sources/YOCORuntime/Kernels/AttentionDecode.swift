@@ -118,11 +118,11 @@ func smallPV(rows: Int, n: Int, hd: Int, p: UnsafePointer<Float>, v: UnsafePoint
 
 typealias Vec8 = SIMD8<Float>
 
-@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> Vec8 {
+@inline(__always) func load8(_ p: UnsafePointer<Float>) -> Vec8 {
     UnsafeRawPointer(p).loadUnaligned(as: Vec8.self)
 }
 
-@inline(__always) private func store8(_ x: Vec8, _ p: UnsafeMutablePointer<Float>) {
+@inline(__always) func store8(_ x: Vec8, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: x, as: Vec8.self)
 }
 

@@ -60,13 +60,15 @@ public enum MemoryEstimate {
         }
         // RoPE cos/sin tables of `chunk` positions (self and cross heads may differ in size).
         floats += 2 * chunk * (c.selfHeadDim / 2 + c.headDim / 2)
-        // Attention workspace: per worker a score tile, K/V tiles and accumulators; split partials.
+        // Attention workspace: per worker a score tile, K/V tiles, accumulators and the sliding
+        // window's band scratch; split partials.
         let block = c.slidingWindow.map { min(128, max(16, $0)) } ?? 64
         let rows = max(block, c.nAttnHeads)
         let hd = max(c.headDim, c.selfHeadDim)
         let heads = max(c.nAttnHeads, c.nSelfHeads)
         let tasks = max(heads * ((chunk + block - 1) / block), 4 * workers * max(1, c.nAttnKVHeads))
-        floats += workers * (rows * options.attentionKeyTile + 2 * options.attentionKeyTile * hd + rows * (hd + 2))
+        floats += workers * (rows * options.attentionKeyTile + 2 * options.attentionKeyTile * hd + rows * (hd + 2)
+                             + attendBandScratch(n: options.attentionKeyTile, hd: hd))
         floats += tasks * rows * (hd + 2)
         return floats * MemoryLayout<Float>.size
     }
