@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 import os
-import random
 import re
 
 BOS, EOS, PAD = 256, 257, 258
