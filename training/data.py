@@ -146,6 +146,14 @@ def make_number(rng, digits):
     return str(rng.randrange(10 ** (digits - 1), 10 ** digits))
 
 
+def confusable_keys(neighbours, pool, n, rng):
+    """n distinct cities the model tells apart badly: a random anchor from pool and n - 1 drawn from
+    the 2n cities nearest to it in the model's key space (keymining.key_neighbours), so that the
+    needles of one prompt can only be told apart by reading the key precisely."""
+    anchor = rng.choice(pool)
+    return [anchor] + rng.sample(neighbours[anchor][:2 * n], n - 1)
+
+
 class Vocab:
     def __init__(self):
         self.cities = read_lines(os.path.join(CORPUS, "cities.txt"), STANDIN_CITIES)
@@ -154,11 +162,7 @@ class Vocab:
         self.neighbours = None   # {city: other cities, most confusable first}, set by keymining.key_neighbours
 
     def confusable_cities(self, n, rng):
-        """n distinct cities the model tells apart badly: a random anchor and n - 1 drawn from the 2n
-        cities nearest to it in the model's key space, so that the needles of one prompt can only be
-        told apart by reading the key precisely."""
-        anchor = rng.choice(self.cities)
-        return [anchor] + rng.sample(self.neighbours[anchor][:2 * n], n - 1)
+        return confusable_keys(self.neighbours, self.cities, n, rng)
 
     def keys(self, spec, n, rng, confusable=False):
         kind = spec["keys"]["kind"]

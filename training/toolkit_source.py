@@ -138,8 +138,7 @@ class ToolkitSource:
             # drawn only when asked, so runs without it keep their random stream (resumes reproduce)
             if (self.confusable and self.neighbours and n > 1 and spec["keys"]["kind"] == "cities"
                     and rng.random() < self.confusable):
-                anchor = rng.choice(sorted(self.neighbours))
-                keys = [anchor] + rng.sample(self.neighbours[anchor][:2 * n], n - 1)
+                keys = D.confusable_keys(self.neighbours, sorted(self.neighbours), n, rng)
                 spec["keys"] = {"kind": "list", "items": keys}
         folder = None
         if name in self.own:   # random starts in a spec's own folder too

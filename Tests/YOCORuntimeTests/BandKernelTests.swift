@@ -19,7 +19,7 @@ final class BandKernelTests: XCTestCase {
                     let q = random(rows * ldq, &rng), k = random(n * ldk, &rng), v = random(n * ldk, &rng)
                     var kt = [Float](repeating: .nan, count: transposedKeysCount(n: n, hd: hd))
                     var s = [Float](repeating: .nan, count: rows * n)
-                    let np = (n + 15) & ~15
+                    let np = paddedColumns(n)
                     transposeKeys(n: n, np: np, hd: hd, k: k, ldk: ldk, kt: &kt)
                     transposedScores(rows: rows, n: n, ldkt: np, hd: hd, scale: 0.5, q: q, ldq: ldq, kt: kt, s: &s)
                     // P with exact zeros (most of a peaked softmax) to take the skipping branches

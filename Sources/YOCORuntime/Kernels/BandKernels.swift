@@ -7,8 +7,11 @@
 /// Built for AVX2 + FMA (Package.swift): 16 vector registers, 8 floats each. Any head dimension;
 /// hd = 32 (the shipped model) has the register-blocked P·V.
 
-/// Floats of `transposeKeys`' output for `n` keys of `hd` dims (columns padded to 16).
-func transposedKeysCount(n: Int, hd: Int) -> Int { hd * ((n + 15) & ~15) }
+/// Columns of a transposed key tile of n keys: the score kernels read whole 16-key blocks.
+@inline(__always) func paddedColumns(_ n: Int) -> Int { (n + 15) & ~15 }
+
+/// Floats of `transposeKeys`' output for `n` keys of `hd` dims.
+func transposedKeysCount(n: Int, hd: Int) -> Int { hd * paddedColumns(n) }
 
 /// s[r·n + j] = scale · q[r]·kt[·, j]  for j < n, from keys already transposed (row stride ldkt,
 /// readable and zero-padded up to n rounded up to 16).

@@ -9,7 +9,7 @@
 let bandRows = 12
 
 /// Floats of scratch `attendBand` needs: transposed keys, then scores of one group.
-func attendBandScratch(n: Int, hd: Int) -> Int { transposedKeysCount(n: n, hd: hd) + bandRows * ((n + 15) & ~15) }
+func attendBandScratch(n: Int, hd: Int) -> Int { transposedKeysCount(n: n, hd: hd) + bandRows * paddedColumns(n) }
 
 /// out[r] = softmax over the window of q[r]·k / √hd, times V, for query rows r < rows at positions
 /// firstQuery + r. Keys/values rows j < n are at positions firstKey + j and must cover every row's
@@ -17,7 +17,7 @@ func attendBandScratch(n: Int, hd: Int) -> Int { transposedKeysCount(n: n, hd: h
 func attendBand(rows: Int, q: UnsafePointer<Float>, ldq: Int, out: UnsafeMutablePointer<Float>, ldo: Int, firstQuery: Int,
                 k: UnsafePointer<Float>, ldk: Int, v: UnsafePointer<Float>, ldv: Int, firstKey: Int, n: Int,
                 window: Int, hd: Int, scratch: UnsafeMutablePointer<Float>, t: UnsafeMutablePointer<Float>) {
-    let np = (n + 15) & ~15, scale = 1 / Float(hd).squareRoot()
+    let np = paddedColumns(n), scale = 1 / Float(hd).squareRoot()
     let kt = scratch, s = scratch + transposedKeysCount(n: n, hd: hd)
     transposeKeys(n: n, np: np, hd: hd, k: k, ldk: ldk, kt: kt)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: bandRows) { inverse in
