@@ -68,10 +68,18 @@ class FileHaystack:
 
     @classmethod
     def from_pattern(cls, pattern):
-        """DIR (its *.txt files) or a glob pattern such as 'DIR/*.md'."""
-        if os.path.isdir(pattern):
-            pattern = os.path.join(pattern, "*.txt")
-        return cls(glob.glob(pattern))
+        """DIR (its *.txt files), a glob pattern such as 'DIR/*.md', or several joined by ','. Each call
+        starts in a file drawn uniformly from the list, so a file that two patterns match is drawn twice
+        as often: 'DIR/*.txt,DIR/changelogs__*.txt' doubles the changelogs' share."""
+        paths = []
+        for part in pattern.split(","):
+            if os.path.isdir(part):
+                part = os.path.join(part, "*.txt")
+            matched = sorted(glob.glob(part))
+            if not matched:
+                raise ValueError(f"--toolkit-haystack: {part!r} matches no file")
+            paths += matched
+        return cls(paths)
 
     def paragraph_starts(self, path):
         if path not in self.starts:
