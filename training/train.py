@@ -87,7 +87,8 @@ def parse_args():
     p.add_argument("--toolkit-haystack", default=None,
                    help="with --toolkit-mix: a folder of training text (its *.txt) or a glob ('DIR/*.md') that "
                         "replaces the built-in prose as a files haystack in --toolkit-haystack-share of the "
-                        "calls, each starting at a random paragraph")
+                        "calls, each starting at a random paragraph; several joined by ',' (a file two "
+                        "patterns match is drawn twice as often)")
     p.add_argument("--toolkit-haystack-share", type=float, default=0.5)
     p.add_argument("--needle-eval", default=None,
                    help="the needle-eval binary (default $NEEDLE_EVAL, else .build/release/needle-eval)")
