@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds models/yoco-niah-tiny from scratch: ≈ 28 h on the 2-core CPU (PyTorch, 2 threads).
-# Needs training/corpus and training/corpus/realtext (see training/README.md, "Setup" and "Real text"). The model card's accuracy table is measured
-# separately (scripts/model_card_eval.sh), so the export leaves MODEL_CARD.md alone.
+# Needs training/corpus and training/corpus/realtext (see training/README.md, "Setup" and "Real
+# text"). The model card's accuracy table is measured separately (scripts/model_card_eval.sh), so the
+# export leaves MODEL_CARD.md alone.
 #  1. single1: single-needle data at length 256 until retrieval is learned (answer loss leaves its
 #     ≈ 2.0 plateau at step ≈ 1,400); stopped at step 2,029 of its 7,000-step cosine schedule.
 #  2. single3: from those weights, length 512 at lr 3e-4 (fresh AdamW); 305 steps already generalise
@@ -84,6 +85,7 @@ python3 training/train.py --name conf8 --init-from training/runs/conf7/ckpt.pt -
 # Real text: needle-eval generate is called all the time; a copy of the binary cannot be replaced by a
 # rebuild under a running stage.
 [ -d training/corpus/realtext/train ] || python3 training/make_realtext.py
+swift build -c release
 mkdir -p /tmp/ne && cp .build/release/needle-eval /tmp/ne/
 export NEEDLE_EVAL=/tmp/ne/needle-eval
 R=training/corpus/realtext/train
